@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * satnet_main.c: entry point of zebra_satnet.so.
+ *
+ * Loaded with `zebra -M satnet`. module_init() only registers hooks; the
+ * real setup waits for frr_late_init, when the CLI and the northbound exist
+ * (FRR calls it before daemonizing, so no pthreads are started there).
+ */
+#include <zebra.h>
+
+#include "libfrr.h"
+#include "module.h"
+#include "command.h"
+
+#include "satnet_zebra.h"
+
+struct satnet_zebra satnet_zebra;
+
+static int satnet_late_init(struct thread_master *tm)
+{
+	satnet_zebra.master = tm;
+	satnet_zebra.rt.mpls_kernel = access("/proc/sys/net/mpls", F_OK) == 0;
+	if (!satnet_zebra.rt.mpls_kernel)
+		zlog_warn("satnet: /proc/sys/net/mpls is missing: zebra has disabled MPLS for this run; load mpls_router and mpls_iptunnel before starting zebra");
+
+	satnet_vty_init();
+	return 0;
+}
+
+static int satnet_fini(void)
+{
+	return 0;
+}
+
+static int satnet_module_init(void)
+{
+	hook_register(frr_late_init, satnet_late_init);
+	hook_register(frr_fini, satnet_fini);
+	return 0;
+}
+
+FRR_MODULE_SETUP(.name = "satnet", .version = SATNET_VERSION,
+		 .description = "satnet: MPLS-VPN provider edge for satellite nodes",
+		 .init = satnet_module_init);
