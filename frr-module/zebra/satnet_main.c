@@ -5,6 +5,9 @@
  * Loaded with `zebra -M satnet`. module_init() only registers hooks; the
  * real setup waits for frr_late_init, when the CLI and the northbound exist
  * (FRR calls it before daemonizing, so no pthreads are started there).
+ * The label-manager hook is the exception: zebra announces its label
+ * manager (lm_cbs_inited) on its own schedule, so satnet listens from the
+ * start.
  */
 #include <zebra.h>
 
@@ -13,27 +16,37 @@
 #include "command.h"
 
 #include "satnet_zebra.h"
+#include "satnet_nb.h"
+
+DEFINE_MGROUP(SATNET, "satnet zebra module");
+DEFINE_MTYPE(SATNET, SATNET_STATE, "satnet kernel state");
 
 struct satnet_zebra satnet_zebra;
 
 static int satnet_late_init(struct thread_master *tm)
 {
 	satnet_zebra.master = tm;
+	satnet_zebra.cfg.isolation = true;
 	satnet_zebra.rt.mpls_kernel = access("/proc/sys/net/mpls", F_OK) == 0;
 	if (!satnet_zebra.rt.mpls_kernel)
 		zlog_warn("satnet: /proc/sys/net/mpls is missing: zebra has disabled MPLS for this run; load mpls_router and mpls_iptunnel before starting zebra");
 
+	satnet_nb_init();
 	satnet_vty_init();
+	satnet_provision_init();
 	return 0;
 }
 
 static int satnet_fini(void)
 {
+	satnet_provision_fini();
+	satnet_nb_fini();
 	return 0;
 }
 
 static int satnet_module_init(void)
 {
+	satnet_labels_init();
 	hook_register(frr_late_init, satnet_late_init);
 	hook_register(frr_fini, satnet_fini);
 	return 0;

@@ -2,10 +2,11 @@
 /*
  * satnet_zebra.h: state of the satnet zebra module.
  *
- * One struct owns everything the module keeps. Configuration (what the
- * operator asked for) and runtime state (what the kernel holds, counters)
- * are kept in separate sub-structs so that a config change never has to
- * guess which fields are facts and which are wishes.
+ * One struct owns everything the module keeps. `cfg` is the configuration
+ * satnet last applied (a plain copy of the northbound's running config);
+ * `vrf_k`/`if_k` are the kernel's side of each configured object, kept in
+ * arrays parallel to cfg.vrfs and cfg.mpls_ifs. Facts and wishes never
+ * share a field.
  */
 #ifndef SATNET_ZEBRA_H
 #define SATNET_ZEBRA_H
@@ -13,27 +14,86 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memory.h"
+#include "satnet_cfg.h"
+
+DECLARE_MGROUP(SATNET);
+DECLARE_MTYPE(SATNET_STATE);
+
 struct thread_master;
+struct thread;
+struct lyd_node;
+
+enum satnet_kstate {
+	SATNET_K_MISSING = 0,
+	SATNET_K_INSTALLED,
+	SATNET_K_DIFFERS,
+	SATNET_K_FAILED,
+};
+
+struct satnet_kobj {
+	enum satnet_kstate state;
+	char reason[160]; /* why not installed; "" when installed */
+};
 
 struct satnet_zebra {
 	struct thread_master *master;
 
-	/* Configuration (from the satnet node). */
-	struct {
-		bool present;	    /* a "satnet" block exists */
-		uint32_t label_lo;  /* label range, 0/0 when unset */
-		uint32_t label_hi;
-	} cfg;
+	/* Applied configuration and the kernel's view of it. */
+	struct satnet_cfg cfg;
+	bool configured;	  /* a satnet block exists */
+	struct satnet_kobj *vrf_k; /* [cfg.n_vrfs] */
+	struct satnet_kobj *if_k;  /* [cfg.n_mpls_ifs] */
+	bool *if_mpls_input;	   /* [cfg.n_mpls_ifs], as read back */
+
+	struct thread *t_apply;	    /* one apply per commit */
+	struct thread *t_reconcile; /* periodic check and repair */
 
 	/* Runtime facts. */
 	struct {
-		bool mpls_kernel; /* /proc/sys/net/mpls existed at start */
+		bool mpls_kernel;	  /* /proc/sys/net/mpls at start */
+		uint32_t platform_labels; /* as last read */
+		bool isolation_applied;	  /* local rule moved */
 	} rt;
+
+	/* Counters, shown by `show satnet`. */
+	struct {
+		uint32_t applies;	/* config batches applied */
+		uint32_t repairs;	/* drift found and repaired */
+		uint32_t kernel_errors; /* kernel refused a request */
+		uint32_t lm_refused;	/* label chunks refused (range full) */
+	} counters;
 };
 
 extern struct satnet_zebra satnet_zebra;
 
+/* zebra/label_manager.c keeps its chunk list in this global (exported by
+ * zebra, not declared in its header). */
+struct label_manager;
+extern struct label_manager lbl_mgr;
+
+extern const char *satnet_kstate_str(enum satnet_kstate s);
+
 /* satnet_vty.c */
 extern void satnet_vty_init(void);
+
+/* satnet_nb_config.c */
+extern int satnet_cfg_from_dnode(const struct lyd_node *dnode,
+				 struct satnet_cfg *cfg);
+extern void satnet_config_changed(void);
+
+/* satnet_provision.c: the kernel work for a configuration. */
+extern void satnet_provision_init(void);
+extern void satnet_provision_fini(void);
+extern void satnet_provision_apply(struct satnet_cfg *cfg, bool configured);
+extern void satnet_provision_env(struct satnet_cfg_env *env);
+extern void satnet_provision_reconcile(void);
+extern uint32_t satnet_platform_labels_read(void);
+
+/* satnet_labels.c: the label manager restricted to the range. */
+extern void satnet_labels_init(void);
+extern uint32_t satnet_labels_used(void);
+extern size_t satnet_labels_chunks(struct satnet_cfg_chunk *out, size_t max,
+				   char (*owners)[32]);
 
 #endif /* SATNET_ZEBRA_H */

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * satnet dataplane library: the rtnetlink socket.
+ *
+ * DOC: socket, extended ACKs and answer matching
+ *
+ * One NETLINK_ROUTE socket per context. libnl has no extended-ACK
+ * support, so we turn NETLINK_EXT_ACK on ourselves and pull
+ * NLMSGERR_ATTR_MSG out of every error in our own nl_cb_err callback
+ * (as OpenVPN's dco_linux.c does); without it a refused MPLS route
+ * reads only "Invalid argument". NETLINK_CAP_ACK keeps errors from
+ * echoing the whole request, which matters when a batch of large
+ * multipath routes fails at once.
+ *
+ * Requests are sent back to back in windows of DP_NL_WINDOW and their
+ * answers matched by sequence number, not by order, so libnl's strict
+ * one-at-a-time sequence check is replaced by a callback that accepts
+ * everything. rtnetlink processes a request inside sendmsg(), so when
+ * the last send of a window returns, every answer of that window is
+ * either queued on the socket or was dropped because the receive
+ * buffer was full (recvmsg then fails with ENOBUFS once). In that case
+ * we drain what is queued and mark the rest lost; dp_reqs_run() sends
+ * them again, in windows no larger than what did fit. The window keeps
+ * that rare: 64 small ACKs fit easily in the receive buffer we ask for.
+ *
+ * poll() before every read bounds the wait, so a kernel that never
+ * answers costs the caller dp->timeout_ms, not a hung zebra.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/errno.h>
+#include <netlink/socket.h>
+#include <netlink/handlers.h>
+
+#include "dp_private.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* Requests in flight before we stop and collect answers. */
+#ifndef DP_NL_WINDOW
+#define DP_NL_WINDOW 64
+#endif
+/* Receive buffer: room for a window of answers and large dump parts. */
+#ifndef DP_NL_RCVBUF
+#define DP_NL_RCVBUF (1024 * 1024)
+#endif
+/* Send buffer: the largest request (128 labelled nexthops) is ~16 KiB. */
+#define DP_NL_SNDBUF (256 * 1024)
+
+int dp_nl_open(struct sdp *dp)
+{
+	int one = 1, fd, ret;
+
+	dp->sk = nl_socket_alloc();
+	if (!dp->sk)
+		return -ENOMEM;
+
+	/* We set NLM_F_ACK ourselves: dumps must not carry it. */
+	nl_socket_disable_auto_ack(dp->sk);
+	dp->nl_window = DP_NL_WINDOW;
+
+	ret = nl_connect(dp->sk, NETLINK_ROUTE);
+	if (ret < 0) {
+		ret = dp_nlerr(ret);
+		goto fail;
+	}
+	fd = nl_socket_get_fd(dp->sk);
+
+	/*
+	 * Kernels before 4.12 lack extended ACKs; requests still work,
+	 * errors just come without text, so failure here is not fatal.
+	 */
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	/* Let libnl grow its buffer for large dump parts. */
+	nl_socket_enable_msg_peek(dp->sk);
+	ret = nl_socket_set_buffer_size(dp->sk, DP_NL_RCVBUF, DP_NL_SNDBUF);
+	if (ret < 0) {
+		ret = dp_nlerr(ret);
+		goto fail;
+	}
+	/*
+	 * SO_RCVBUF is capped by net.core.rmem_max; with CAP_NET_ADMIN
+	 * (zebra has it) the FORCE variant is not. Best effort.
+	 */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){DP_NL_RCVBUF},
+			 sizeof(int));
+	return 0;
+
+fail:
+	nl_socket_free(dp->sk);
+	dp->sk = NULL;
+	return ret;
+}
+
+void dp_nl_close(struct sdp *dp)
+{
+	if (dp->sk)
+		nl_socket_free(dp->sk);
+	dp->sk = NULL;
+}
+
+/*
+ * Extract NLMSGERR_ATTR_MSG from an NLMSG_ERROR message into @buf.
+ *
+ * The TLVs follow struct nlmsgerr and, unless the kernel capped the
+ * reply (NLM_F_CAPPED), a copy of the whole request. Returns 0 when a
+ * message was found, -ENOENT otherwise (buf is then empty).
+ */
+int dp_nl_extack(const struct nlmsghdr *nlh, char *buf, size_t len)
+{
+	const struct nlmsgerr *e;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off, total;
+	const char *msg;
+	size_t mlen;
+
+	if (len)
+		buf[0] = '\0';
+	if (!len || nlh->nlmsg_type != NLMSG_ERROR
+	    || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return -ENOENT;
+
+	total = nlh->nlmsg_len;
+	off = NLMSG_HDRLEN + sizeof(*e);
+	if (total < off)
+		return -ENOENT;
+	e = (const struct nlmsgerr *)((const char *)nlh + NLMSG_HDRLEN);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return -ENOENT;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	if (total <= off)
+		return -ENOENT;
+
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlh + off), total - off, NULL)
+	    < 0)
+		return -ENOENT;
+	if (!tb[NLMSGERR_ATTR_MSG])
+		return -ENOENT;
+
+	/* The kernel sends a NUL-terminated string; do not rely on it. */
+	msg = nla_data(tb[NLMSGERR_ATTR_MSG]);
+	mlen = strnlen(msg, nla_len(tb[NLMSGERR_ATTR_MSG]));
+	if (mlen >= len)
+		mlen = len - 1;
+	memcpy(buf, msg, mlen);
+	buf[mlen] = '\0';
+	return mlen ? 0 : -ENOENT;
+}
+
+/* Sequence numbers are matched per request, in the callbacks below. */
+static int dp_nl_seq_any(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
+static int dp_nl_wait(struct sdp *dp, int msec)
+{
+	struct pollfd pfd = {
+		.fd = nl_socket_get_fd(dp->sk),
+		.events = POLLIN,
+	};
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, msec);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	return ret; /* 0: timed out */
+}
+
+/*
+ * Exchange: many requests, one answer each
+ */
+
+struct dp_nl_window {
+	struct dp_req **v;
+	size_t n;
+	size_t sent;
+	size_t outstanding;
+	bool overrun;
+};
+
+static struct dp_req *dp_nl_window_find(struct dp_nl_window *w, uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->v[i]->waiting && w->v[i]->seq == seq)
+			return w->v[i];
+	return NULL;
+}
+
+static int dp_nl_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct dp_nl_window *w = arg;
+	struct dp_req *r = dp_nl_window_find(w, nlmsg_hdr(msg)->nlmsg_seq);
+
+	if (r) {
+		dp_req_answer(r, 0, NULL);
+		w->outstanding--;
+	}
+	return NL_OK;
+}
+
+static int dp_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	/* libnl passes nlmsg_data() of the error message. */
+	const struct nlmsghdr *nlh =
+		(const struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct dp_nl_window *w = arg;
+	struct dp_req *r = dp_nl_window_find(w, nlh->nlmsg_seq);
+	char text[256];
+
+	if (r) {
+		dp_nl_extack(nlh, text, sizeof(text));
+		dp_req_answer(r, e->error < 0 ? e->error : -EIO, text);
+		w->outstanding--;
+	}
+	return NL_SKIP;
+}
+
+/* Unexpected non-error messages (notifications, echoes): ignore. */
+static int dp_nl_skip_cb(struct nl_msg *msg, void *arg)
+{
+	return NL_SKIP;
+}
+
+static void dp_nl_fail_waiting(struct dp_nl_window *w, int err, const char *why,
+			       bool lost)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		if (!w->v[i]->waiting)
+			continue;
+		dp_req_answer(w->v[i], err, why);
+		w->v[i]->lost = lost;
+	}
+	w->outstanding = 0;
+}
+
+static void dp_nl_collect(struct sdp *dp, struct nl_cb *cb,
+			  struct dp_nl_window *w)
+{
+	int ret;
+
+	while (w->outstanding) {
+		ret = dp_nl_wait(dp, (int)dp->timeout_ms);
+		if (ret == 0) {
+			dp_nl_fail_waiting(w, -ETIMEDOUT,
+					   "no answer from kernel", false);
+			return;
+		}
+		if (ret < 0) {
+			dp_nl_fail_waiting(w, ret, NULL, false);
+			return;
+		}
+		ret = nl_recvmsgs(dp->sk, cb);
+		if (ret == -NLE_NOMEM) {
+			/*
+			 * recvmsg() said ENOBUFS: answers were dropped.
+			 * Everything the kernel will say is already queued
+			 * (see DOC), so take what is there and give up on
+			 * the rest.
+			 */
+			while (w->outstanding && dp_nl_wait(dp, 0) > 0)
+				if (nl_recvmsgs(dp->sk, cb) < 0)
+					break;
+			/*
+			 * What did arrive is what the buffer holds: send
+			 * no more than that at once from now on, so the
+			 * resends get through.
+			 */
+			if (w->sent - w->outstanding < dp->nl_window)
+				dp->nl_window = w->sent - w->outstanding;
+			if (dp->nl_window < 1)
+				dp->nl_window = 1;
+			w->overrun = true;
+			dp_nl_fail_waiting(
+				w, -ENOBUFS,
+				"answer lost: receive buffer overrun", true);
+			return;
+		}
+		if (ret < 0) {
+			dp_nl_fail_waiting(w, dp_nlerr(ret), nl_geterror(ret),
+					   false);
+			return;
+		}
+	}
+}
+
+void dp_nl_exchange(struct sdp *dp, struct dp_req **v, size_t n)
+{
+	struct dp_nl_window w = {0};
+	struct nl_cb *cb;
+	size_t i, j;
+	int ret;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		for (i = 0; i < n; i++)
+			dp_req_answer(v[i], -ENOMEM, NULL);
+		return;
+	}
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, dp_nl_seq_any, NULL);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, dp_nl_ack_cb, &w);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dp_nl_skip_cb, NULL);
+	nl_cb_err(cb, NL_CB_CUSTOM, dp_nl_err_cb, &w);
+
+	for (i = 0; i < n; i += w.n) {
+		w.v = v + i;
+		w.n = n - i < dp->nl_window ? n - i : dp->nl_window;
+		w.outstanding = 0;
+		w.sent = 0;
+
+		for (j = 0; j < w.n; j++) {
+			struct dp_req *r = w.v[j];
+
+			nlmsg_hdr(r->msg)->nlmsg_flags |= NLM_F_ACK;
+			/* nl_send_auto() assigns seq and port. */
+			ret = nl_send_auto(dp->sk, r->msg);
+			if (ret < 0) {
+				dp_req_answer(r, dp_nlerr(ret),
+					      nl_geterror(ret));
+				continue;
+			}
+			r->seq = nlmsg_hdr(r->msg)->nlmsg_seq;
+			r->waiting = true;
+			w.outstanding++;
+			w.sent++;
+		}
+		dp_nl_collect(dp, cb, &w);
+	}
+	nl_cb_put(cb);
+
+	/* Win back the window slowly once answers fit again. */
+	if (!w.overrun && dp->nl_window < DP_NL_WINDOW) {
+		dp->nl_window *= 2;
+		if (dp->nl_window > DP_NL_WINDOW)
+			dp->nl_window = DP_NL_WINDOW;
+	}
+}
+
+/*
+ * Query: one request (a get or a dump), many replies
+ */
+
+struct dp_nl_query {
+	uint32_t seq;
+	dp_parse_fn parse;
+	void *arg;
+	bool done;
+	bool intr;
+	int err;    /* kernel's answer */
+	int cb_err; /* first negative return of parse() */
+	char *errmsg;
+	size_t errlen;
+};
+
+static int dp_nl_query_valid(struct nl_msg *msg, void *arg)
+{
+	struct dp_nl_query *q = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int ret;
+
+	if (nlh->nlmsg_seq != q->seq)
+		return NL_SKIP;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		q->intr = true;
+	if (q->cb_err)
+		return NL_OK; /* keep draining */
+	ret = q->parse(nlh, q->arg);
+	if (ret < 0)
+		q->cb_err = ret;
+	return NL_OK;
+}
+
+static int dp_nl_query_finish(struct nl_msg *msg, void *arg)
+{
+	struct dp_nl_query *q = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_seq != q->seq)
+		return NL_SKIP;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		q->intr = true;
+	/* A dump that failed midway says so in NLMSG_DONE's payload. */
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		int e;
+
+		memcpy(&e, nlmsg_data(nlh), sizeof(e));
+		if (e < 0)
+			q->err = e;
+	}
+	q->done = true;
+	return NL_STOP;
+}
+
+static int dp_nl_query_ack(struct nl_msg *msg, void *arg)
+{
+	struct dp_nl_query *q = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq != q->seq)
+		return NL_OK;
+	q->done = true;
+	return NL_STOP;
+}
+
+static int dp_nl_query_err(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			   void *arg)
+{
+	const struct nlmsghdr *nlh =
+		(const struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct dp_nl_query *q = arg;
+
+	if (nlh->nlmsg_seq != q->seq)
+		return NL_SKIP;
+	q->err = e->error < 0 ? e->error : -EIO;
+	if (q->errmsg)
+		dp_nl_extack(nlh, q->errmsg, q->errlen);
+	q->done = true;
+	return NL_SKIP;
+}
+
+static int dp_nl_query_intr(struct nl_msg *msg, void *arg)
+{
+	struct dp_nl_query *q = arg;
+
+	q->intr = true;
+	return NL_OK;
+}
+
+/*
+ * Send @msg (NLM_F_DUMP set by the caller for dumps; a get gets
+ * NLM_F_ACK here so its end is unambiguous) and hand every reply with
+ * our sequence number to @parse. Takes ownership of @msg. The kernel's
+ * extended-ACK text, if any, lands in @errmsg.
+ */
+int dp_nl_query(struct sdp *dp, struct nl_msg *msg, dp_parse_fn parse,
+		void *arg, char *errmsg, size_t errlen)
+{
+	struct dp_nl_query q = {
+		.parse = parse,
+		.arg = arg,
+		.errmsg = errmsg,
+		.errlen = errlen,
+	};
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nl_cb *cb;
+	int ret;
+
+	if (errmsg && errlen)
+		errmsg[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, dp_nl_seq_any, NULL);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dp_nl_query_valid, &q);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, dp_nl_query_finish, &q);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, dp_nl_query_ack, &q);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, dp_nl_query_intr, &q);
+	nl_cb_err(cb, NL_CB_CUSTOM, dp_nl_query_err, &q);
+
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	ret = nl_send_auto(dp->sk, msg);
+	if (ret < 0) {
+		ret = dp_nlerr(ret);
+		goto out;
+	}
+	q.seq = nlh->nlmsg_seq;
+
+	while (!q.done) {
+		ret = dp_nl_wait(dp, (int)dp->timeout_ms);
+		if (ret == 0) {
+			ret = -ETIMEDOUT;
+			goto out;
+		}
+		if (ret < 0)
+			goto out;
+		ret = nl_recvmsgs(dp->sk, cb);
+		if (ret == -NLE_DUMP_INTR) {
+			q.intr = true;
+			continue;
+		}
+		if (ret < 0 && !q.done) {
+			ret = dp_nlerr(ret);
+			goto out;
+		}
+	}
+
+	if (q.err)
+		ret = q.err;
+	else if (q.cb_err)
+		ret = q.cb_err;
+	else if (q.intr)
+		ret = -EINTR;
+	else
+		ret = 0;
+out:
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return ret;
+}

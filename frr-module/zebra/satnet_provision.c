@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * satnet_provision.c: make the kernel hold what the satnet block says.
+ *
+ * Everything goes through dplane/ (libnl-3); this file decides what to
+ * ask for. The rules:
+ *  - satnet marks every VRF device it creates (interface alias "satnet"),
+ *    so after a zebra restart it knows its own devices, sweeps the ones no
+ *    longer configured and never touches a device it did not create
+ *    unless the configuration says `adopt`;
+ *  - applying is idempotent: the same configuration applied twice asks
+ *    the kernel for nothing the second time;
+ *  - removing configuration removes what satnet created and nothing else
+ *    (members are released, MPLS input is turned off again);
+ *  - a periodic reconcile and interface events compare the kernel with
+ *    the configuration, record each object's state (installed, missing,
+ *    differs, failed + reason) and repair drift.
+ * Kernel writes run with zebra's privileges raised, as zebra does itself.
+ */
+#include <zebra.h>
+
+#include "if.h"
+#include "privs.h"
+#include "thread.h"
+#include "vrf.h"
+#include "zebra/zebra_netns_notify.h"
+
+#include "satnet_zebra.h"
+#include "satnet_dp.h"
+
+#define SATNET_ALIAS "satnet"
+#define RECONCILE_INTERVAL 10 /* seconds */
+
+static struct sdp *dp;
+
+const char *satnet_kstate_str(enum satnet_kstate s)
+{
+	switch (s) {
+	case SATNET_K_MISSING:
+		return "missing";
+	case SATNET_K_INSTALLED:
+		return "installed";
+	case SATNET_K_DIFFERS:
+		return "differs";
+	case SATNET_K_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}
+
+static void kset(struct satnet_kobj *k, enum satnet_kstate s, const char *fmt,
+		 ...) __attribute__((format(printf, 3, 4)));
+static void kset(struct satnet_kobj *k, enum satnet_kstate s, const char *fmt,
+		 ...)
+{
+	va_list ap;
+
+	k->state = s;
+	va_start(ap, fmt);
+	vsnprintf(k->reason, sizeof(k->reason), fmt, ap);
+	va_end(ap);
+}
+
+uint32_t satnet_platform_labels_read(void)
+{
+	uint32_t n = 0;
+
+	if (dp)
+		sdp_platform_labels_get(dp, &n);
+	return n;
+}
+
+static bool owned(const struct sdp_link *l)
+{
+	return !strcmp(l->alias, SATNET_ALIAS);
+}
+
+/* --- validation environment: the running system as the kernel has it */
+
+static bool env_if_exists(const char *name, void *arg)
+{
+	struct sdp_link l;
+
+	return dp && sdp_link_get(dp, name, &l) == 0;
+}
+
+static bool env_link_kind(const char *name, char *buf, size_t len, void *arg)
+{
+	struct sdp_link l;
+
+	if (!dp || sdp_link_get(dp, name, &l))
+		return false;
+	strlcpy(buf, l.kind, len);
+	return true;
+}
+
+static bool env_if_master(const char *name, char *buf, size_t len, void *arg)
+{
+	struct sdp_link l, m;
+
+	if (!dp || sdp_link_get(dp, name, &l) || !l.master ||
+	    sdp_link_get_by_index(dp, l.master, &m) || strcmp(m.kind, "vrf"))
+		return false;
+	strlcpy(buf, m.name, len);
+	return true;
+}
+
+static bool env_vrf_owned(const char *name, void *arg)
+{
+	struct sdp_link l;
+
+	return dp && sdp_link_get(dp, name, &l) == 0 && owned(&l);
+}
+
+static uint32_t env_foreign_table(const char *name, void *arg)
+{
+	struct sdp_link l;
+
+	if (!dp || sdp_link_get(dp, name, &l) || strcmp(l.kind, "vrf"))
+		return 0;
+	return l.table;
+}
+
+#define ENV_CHUNKS_MAX 256
+static struct satnet_cfg_chunk env_chunks[ENV_CHUNKS_MAX];
+static char env_owners[ENV_CHUNKS_MAX][32];
+
+void satnet_provision_env(struct satnet_cfg_env *env)
+{
+	*env = (struct satnet_cfg_env){
+		.if_exists = env_if_exists,
+		.link_kind = env_link_kind,
+		.if_master = env_if_master,
+		.vrf_owned = env_vrf_owned,
+		.foreign_vrf_table = env_foreign_table,
+		.chunks = env_chunks,
+	};
+	env->n_chunks = satnet_labels_chunks(env_chunks, ENV_CHUNKS_MAX,
+					     env_owners);
+}
+
+/* --- removal: what the old configuration had and the new one lacks */
+
+static void release_member(const char *ifname, const char *vrf)
+{
+	struct sdp_link l, m;
+	int ret;
+
+	if (sdp_link_get(dp, ifname, &l) || !l.master ||
+	    sdp_link_get_by_index(dp, l.master, &m) || strcmp(m.name, vrf))
+		return; /* gone, or no longer in that VRF: nothing to undo */
+	ret = sdp_link_release(dp, ifname);
+	if (ret)
+		zlog_warn("satnet: releasing %s from vrf %s: %s%s%s", ifname,
+			  vrf, strerror(-ret), sdp_last_error(dp)[0] ? ": " : "",
+			  sdp_last_error(dp));
+}
+
+static void remove_vrf(const struct satnet_cfg_vrf *v)
+{
+	struct sdp_link l;
+	int ret;
+
+	for (size_t m = 0; m < v->n_members; m++)
+		release_member(v->members[m], v->name);
+	if (sdp_link_get(dp, v->name, &l) || strcmp(l.kind, "vrf"))
+		return;
+	if (!owned(&l) && !v->adopt) {
+		zlog_info("satnet: vrf %s was not created by satnet; left in place",
+			  v->name);
+		return;
+	}
+	ret = sdp_vrf_del(dp, v->name);
+	if (ret)
+		zlog_warn("satnet: deleting vrf %s: %s %s", v->name,
+			  strerror(-ret), sdp_last_error(dp));
+	else
+		zlog_info("satnet: vrf %s deleted", v->name);
+}
+
+static bool name_in(const char (*names)[SATNET_IFNAMSIZ], size_t n,
+		    const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+static void remove_stale(const struct satnet_cfg *old,
+			 const struct satnet_cfg *new)
+{
+	for (size_t i = 0; i < old->n_vrfs; i++) {
+		const struct satnet_cfg_vrf *o = &old->vrfs[i];
+		const struct satnet_cfg_vrf *n = satnet_cfg_find_vrf(new, o->name);
+
+		if (!n || n->table != o->table) {
+			remove_vrf(o);
+			continue;
+		}
+		for (size_t m = 0; m < o->n_members; m++)
+			if (!name_in(n->members, n->n_members, o->members[m]))
+				release_member(o->members[m], o->name);
+	}
+	for (size_t i = 0; i < old->n_mpls_ifs; i++)
+		if (!name_in(new->mpls_ifs, new->n_mpls_ifs, old->mpls_ifs[i]) &&
+		    !satnet_cfg_find_vrf(new, old->mpls_ifs[i]))
+			sdp_mpls_input_set(dp, old->mpls_ifs[i], false);
+}
+
+/* VRF devices satnet created in an earlier run and no longer configured. */
+static void sweep_unconfigured(const struct satnet_cfg *cfg)
+{
+	struct vrf *vrf;
+
+	RB_FOREACH (vrf, vrf_name_head, &vrfs_by_name) {
+		struct sdp_link l;
+
+		if (vrf->vrf_id == VRF_DEFAULT ||
+		    satnet_cfg_find_vrf(cfg, vrf->name))
+			continue;
+		if (sdp_link_get(dp, vrf->name, &l) || !owned(&l))
+			continue;
+		zlog_info("satnet: vrf %s was created by satnet but is no longer configured; deleting it",
+			  vrf->name);
+		sdp_vrf_del(dp, vrf->name);
+	}
+}
+
+/* --- installing and checking */
+
+static void kernel_error(struct satnet_kobj *k, const char *what, int ret)
+{
+	const char *ext = sdp_last_error(dp);
+
+	/* The library's text already has the request, errno and extack. */
+	if (ext[0])
+		kset(k, SATNET_K_FAILED, "%s: %s", what, ext);
+	else
+		kset(k, SATNET_K_FAILED, "%s: %s", what, strerror(-ret));
+	satnet_zebra.counters.kernel_errors++;
+	zlog_warn("satnet: %s", k->reason);
+}
+
+/* Compare one VRF with the kernel; true when nothing needs doing. */
+static bool vrf_check(const struct satnet_cfg_vrf *v, struct satnet_kobj *k)
+{
+	struct sdp_link l, m;
+
+	if (sdp_link_get(dp, v->name, &l)) {
+		kset(k, SATNET_K_MISSING, "no device %s", v->name);
+		return false;
+	}
+	if (strcmp(l.kind, "vrf")) {
+		kset(k, SATNET_K_FAILED, "%s is a %s device, not a VRF",
+		     v->name, l.kind[0] ? l.kind : "non-VRF");
+		return true; /* nothing satnet may do about it */
+	}
+	if (!owned(&l) && !v->adopt) {
+		kset(k, SATNET_K_FAILED,
+		     "vrf %s exists and was not created by satnet (configure 'adopt' to take it over)",
+		     v->name);
+		return true;
+	}
+	if (l.table != v->table) {
+		kset(k, SATNET_K_DIFFERS, "table %u in the kernel, %u configured",
+		     l.table, v->table);
+		return false;
+	}
+	if (!l.up) {
+		kset(k, SATNET_K_DIFFERS, "device is down");
+		return false;
+	}
+	for (size_t i = 0; i < v->n_members; i++) {
+		if (sdp_link_get(dp, v->members[i], &m)) {
+			kset(k, SATNET_K_DIFFERS, "member %s does not exist",
+			     v->members[i]);
+			return true; /* wait for the interface to appear */
+		}
+		if (m.master != l.ifindex) {
+			kset(k, SATNET_K_DIFFERS, "member %s is not enslaved",
+			     v->members[i]);
+			return false;
+		}
+	}
+	kset(k, SATNET_K_INSTALLED, "%s", "");
+	return true;
+}
+
+static void vrf_install(const struct satnet_cfg_vrf *v, struct satnet_kobj *k)
+{
+	struct sdp_link l;
+	int ret;
+
+	if (vrf_check(v, k))
+		return;
+	if (!sdp_link_get(dp, v->name, &l) && l.table != v->table) {
+		/* A VRF's table cannot change in place. */
+		ret = sdp_vrf_del(dp, v->name);
+		if (ret)
+			return kernel_error(k, "deleting to change its table",
+					    ret);
+	}
+	ret = sdp_vrf_add(dp, v->name, v->table);
+	if (ret)
+		return kernel_error(k, "creating the VRF device", ret);
+	if (sdp_link_get(dp, v->name, &l) == 0 && !owned(&l) && !v->adopt) {
+		ret = sdp_link_set_alias(dp, v->name, SATNET_ALIAS);
+		if (ret)
+			return kernel_error(k, "marking the VRF device", ret);
+	}
+	ret = sdp_link_set_up(dp, v->name, true);
+	if (ret)
+		return kernel_error(k, "setting the VRF device up", ret);
+	sdp_rp_filter_set(dp, v->name, 0);
+	if (satnet_zebra.rt.mpls_kernel)
+		sdp_mpls_input_set(dp, v->name, true);
+	for (size_t i = 0; i < v->n_members; i++) {
+		struct sdp_link m;
+
+		if (sdp_link_get(dp, v->members[i], &m))
+			continue; /* re-applied when it appears */
+		if (m.master != l.ifindex) {
+			ret = sdp_link_enslave(dp, v->members[i], v->name);
+			if (ret)
+				return kernel_error(k, "enslaving a member",
+						    ret);
+		}
+		sdp_rp_filter_set(dp, v->members[i], 0);
+	}
+	vrf_check(v, k);
+}
+
+static void mpls_if_install(const char *ifname, struct satnet_kobj *k,
+			    bool *input)
+{
+	char buf[16];
+	char key[64];
+	int ret;
+
+	*input = false;
+	if (!satnet_zebra.rt.mpls_kernel) {
+		kset(k, SATNET_K_FAILED,
+		     "the kernel has no MPLS (load mpls_router before zebra)");
+		return;
+	}
+	snprintf(key, sizeof(key), "net.mpls.conf.%s.input", ifname);
+	if (sdp_sysctl_get(dp, key, buf, sizeof(buf))) {
+		kset(k, SATNET_K_MISSING, "no interface %s", ifname);
+		return;
+	}
+	if (strcmp(buf, "1")) {
+		ret = sdp_mpls_input_set(dp, ifname, true);
+		if (ret)
+			return kernel_error(k, "enabling MPLS input", ret);
+	}
+	sdp_rp_filter_set(dp, ifname, 0);
+	*input = sdp_sysctl_get(dp, key, buf, sizeof(buf)) == 0 &&
+		 !strcmp(buf, "1");
+	kset(k, *input ? SATNET_K_INSTALLED : SATNET_K_DIFFERS, "%s",
+	     *input ? "" : "input did not stick");
+}
+
+static void platform_labels(const struct satnet_cfg *cfg)
+{
+	uint32_t now = 0;
+	int ret;
+
+	if (!cfg->has_range || cfg->platform == SATNET_PLATFORM_LEAVE ||
+	    !satnet_zebra.rt.mpls_kernel)
+		return;
+	ret = sdp_platform_labels_raise(dp, cfg->label_hi + 1, &now);
+	if (ret) {
+		satnet_zebra.counters.kernel_errors++;
+		zlog_warn("satnet: raising net.mpls.platform_labels to %u: %s",
+			  cfg->label_hi + 1, strerror(-ret));
+	}
+	satnet_zebra.rt.platform_labels = now;
+}
+
+/* Install everything the configuration asks for and record the states. */
+static void install_all(void)
+{
+	struct satnet_zebra *sz = &satnet_zebra;
+	struct satnet_cfg *cfg = &sz->cfg;
+	bool any;
+
+	frr_with_privs (&zserv_privs) {
+		platform_labels(cfg);
+		for (size_t i = 0; i < cfg->n_vrfs; i++)
+			vrf_install(&cfg->vrfs[i], &sz->vrf_k[i]);
+		for (size_t i = 0; i < cfg->n_mpls_ifs; i++)
+			mpls_if_install(cfg->mpls_ifs[i], &sz->if_k[i],
+					&sz->if_mpls_input[i]);
+		any = cfg->n_vrfs || cfg->n_mpls_ifs;
+		if (any && sz->rt.mpls_kernel)
+			sdp_sysctl_set(dp, "net.ipv4.conf.all.rp_filter", "0");
+		sdp_vrf_isolation(dp, cfg->isolation && cfg->n_vrfs);
+		for (size_t i = 0; i < cfg->n_vrfs; i++)
+			sdp_vrf_unreachable_default(
+				dp, cfg->vrfs[i].table,
+				cfg->isolation);
+	}
+}
+
+void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
+{
+	struct satnet_zebra *sz = &satnet_zebra;
+	struct satnet_cfg old = sz->cfg;
+
+	if (!dp) {
+		zlog_err("satnet: no netlink access; configuration kept but not applied");
+		satnet_cfg_free(&old);
+		sz->cfg = *cfg;
+		return;
+	}
+	frr_with_privs (&zserv_privs) {
+		remove_stale(&old, cfg);
+		sweep_unconfigured(cfg);
+	}
+	satnet_cfg_free(&old);
+
+	sz->cfg = *cfg;
+	sz->configured = configured;
+	XFREE(MTYPE_SATNET_STATE, sz->vrf_k);
+	XFREE(MTYPE_SATNET_STATE, sz->if_k);
+	XFREE(MTYPE_SATNET_STATE, sz->if_mpls_input);
+	sz->vrf_k = XCALLOC(MTYPE_SATNET_STATE, (cfg->n_vrfs + 1) * sizeof(*sz->vrf_k));
+	sz->if_k = XCALLOC(MTYPE_SATNET_STATE, (cfg->n_mpls_ifs + 1) * sizeof(*sz->if_k));
+	sz->if_mpls_input = XCALLOC(MTYPE_SATNET_STATE, (cfg->n_mpls_ifs + 1) *
+						       sizeof(*sz->if_mpls_input));
+	install_all();
+	sz->counters.applies++;
+}
+
+void satnet_provision_reconcile(void)
+{
+	struct satnet_zebra *sz = &satnet_zebra;
+	bool drift = false;
+
+	if (!dp)
+		return;
+	frr_with_privs (&zserv_privs) {
+		for (size_t i = 0; i < sz->cfg.n_vrfs; i++) {
+			if (!vrf_check(&sz->cfg.vrfs[i], &sz->vrf_k[i]))
+				drift = true;
+		}
+	}
+	if (drift) {
+		zlog_info("satnet: kernel state differs from the configuration; repairing");
+		sz->counters.repairs++;
+	}
+	install_all();
+}
+
+static void reconcile_timer(struct thread *t)
+{
+	satnet_provision_reconcile();
+	thread_add_timer(satnet_zebra.master, reconcile_timer, NULL,
+			 RECONCILE_INTERVAL, &satnet_zebra.t_reconcile);
+}
+
+/* An interface appeared or vanished: check soon (coalesced). */
+static int satnet_if_event(struct interface *ifp)
+{
+	if (satnet_zebra.configured)
+		thread_add_timer_msec(satnet_zebra.master, reconcile_timer,
+				      NULL, 200, &satnet_zebra.t_reconcile);
+	return 0;
+}
+
+void satnet_provision_init(void)
+{
+	int ret;
+
+	frr_with_privs (&zserv_privs) {
+		ret = sdp_open(&dp, SDP_BACKEND_NETLINK);
+	}
+	if (ret) {
+		zlog_err("satnet: cannot open netlink (%s): VRFs and MPLS interfaces will not be provisioned",
+			 strerror(-ret));
+		dp = NULL;
+	}
+	satnet_zebra.rt.platform_labels = satnet_platform_labels_read();
+	hook_register(if_add, satnet_if_event);
+	hook_register(if_del, satnet_if_event);
+	thread_add_timer(satnet_zebra.master, reconcile_timer, NULL,
+			 RECONCILE_INTERVAL, &satnet_zebra.t_reconcile);
+}
+
+void satnet_provision_fini(void)
+{
+	THREAD_OFF(satnet_zebra.t_reconcile);
+	THREAD_OFF(satnet_zebra.t_apply);
+	XFREE(MTYPE_SATNET_STATE, satnet_zebra.vrf_k);
+	XFREE(MTYPE_SATNET_STATE, satnet_zebra.if_k);
+	XFREE(MTYPE_SATNET_STATE, satnet_zebra.if_mpls_input);
+	satnet_cfg_free(&satnet_zebra.cfg);
+	if (dp)
+		sdp_close(dp);
+	dp = NULL;
+}
