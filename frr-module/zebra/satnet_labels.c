@@ -12,6 +12,13 @@
  * of the same size, else from the lowest hole big enough, else from the
  * biggest hole left, shrunk to fit. A full range is an error that names
  * the range and the client; nothing is ever allocated outside it.
+ *
+ * Daemons ask for labels as soon as they connect, which is before zebra
+ * has read its configuration when FRR starts all daemons and then feeds
+ * frr.conf through `vtysh -b`. Chunks handed out then would lie outside
+ * the range that is about to be configured. Requests are therefore held
+ * until zebra's configuration has been read (end of `vtysh -b`, or of the
+ * config file), or SATNET_LM_HOLD seconds at most, and answered then.
  */
 #include <zebra.h>
 
@@ -25,6 +32,30 @@
 
 #include "satnet_zebra.h"
 
+#define SATNET_LM_HOLD 60 /* seconds */
+
+DEFINE_MTYPE_STATIC(SATNET, SATNET_LM_REQ, "satnet held label request");
+
+/* A label request held until the configuration is read. The client is
+ * kept by identity, not pointer: it may disconnect meanwhile. */
+struct held_req {
+	struct held_req *next;
+	uint8_t proto;
+	unsigned short instance;
+	uint32_t session_id;
+	uint8_t keep;
+	uint32_t size, base;
+	vrf_id_t vrf_id;
+};
+
+static struct held_req *held, **held_tail = &held;
+static bool lm_ready;
+static struct thread *t_hold, *t_serve;
+
+static int serve_chunk(struct label_manager_chunk **lmc, struct zserv *client,
+		       uint8_t keep, uint32_t size, uint32_t base,
+		       vrf_id_t vrf_id);
+
 static int satnet_lm_connect(struct zserv *client, vrf_id_t vrf_id)
 {
 	/* Like the default: a reconnecting daemon loses its old chunks. */
@@ -32,10 +63,81 @@ static int satnet_lm_connect(struct zserv *client, vrf_id_t vrf_id)
 	return zsend_label_manager_connect_response(client, vrf_id, 0);
 }
 
+static void drop_held(const struct zserv *client)
+{
+	struct held_req **pp = &held, *r;
+
+	while ((r = *pp)) {
+		if (!client || (r->proto == client->proto &&
+				r->instance == client->instance &&
+				r->session_id == client->session_id)) {
+			*pp = r->next;
+			XFREE(MTYPE_SATNET_LM_REQ, r);
+			continue;
+		}
+		pp = &r->next;
+	}
+	for (held_tail = &held; *held_tail; held_tail = &(*held_tail)->next)
+		;
+}
+
 static int satnet_lm_disconnect(struct zserv *client)
 {
+	drop_held(client);
 	release_daemon_label_chunks(client);
 	return 0;
+}
+
+static void serve_held(struct thread *t)
+{
+	struct held_req *r;
+
+	while ((r = held)) {
+		struct zserv *client;
+		struct label_manager_chunk *lmc;
+
+		held = r->next;
+		client = zserv_find_client_session(r->proto, r->instance,
+						   r->session_id);
+		if (client)
+			serve_chunk(&lmc, client, r->keep, r->size, r->base,
+				    r->vrf_id);
+		XFREE(MTYPE_SATNET_LM_REQ, r);
+	}
+	held_tail = &held;
+}
+
+/* zebra's configuration is in: answer what was held (after the commit's
+ * own apply event, which is already queued). */
+void satnet_labels_config_read(void)
+{
+	if (lm_ready)
+		return;
+	lm_ready = true;
+	THREAD_OFF(t_hold);
+	if (held)
+		zlog_info("satnet: configuration read; answering held label requests");
+	thread_add_event(satnet_zebra.master, serve_held, NULL, 0, &t_serve);
+}
+
+static void hold_expired(struct thread *t)
+{
+	zlog_warn("satnet: no configuration read %d s after start; answering label requests with what is configured",
+		  SATNET_LM_HOLD);
+	satnet_labels_config_read();
+}
+
+void satnet_labels_start(void)
+{
+	thread_add_timer(satnet_zebra.master, hold_expired, NULL,
+			 SATNET_LM_HOLD, &t_hold);
+}
+
+void satnet_labels_fini(void)
+{
+	THREAD_OFF(t_hold);
+	THREAD_OFF(t_serve);
+	drop_held(NULL);
 }
 
 /* Find where a chunk of `size` labels fits inside [lo, hi] given the
@@ -117,6 +219,31 @@ static void drop_released(void)
 static int satnet_lm_get_chunk(struct label_manager_chunk **lmc,
 			       struct zserv *client, uint8_t keep,
 			       uint32_t size, uint32_t base, vrf_id_t vrf_id)
+{
+	struct held_req *r;
+
+	*lmc = NULL;
+	if (lm_ready)
+		return serve_chunk(lmc, client, keep, size, base, vrf_id);
+
+	r = XCALLOC(MTYPE_SATNET_LM_REQ, sizeof(*r));
+	*r = (struct held_req){ .proto = client->proto,
+				.instance = client->instance,
+				.session_id = client->session_id,
+				.keep = keep,
+				.size = size,
+				.base = base,
+				.vrf_id = vrf_id };
+	*held_tail = r;
+	held_tail = &r->next;
+	zlog_info("satnet: holding %s's request for %u labels until the configuration is read",
+		  zebra_route_string(client->proto), size);
+	return 0;
+}
+
+static int serve_chunk(struct label_manager_chunk **lmc, struct zserv *client,
+		       uint8_t keep, uint32_t size, uint32_t base,
+		       vrf_id_t vrf_id)
 {
 	const struct satnet_cfg *cfg = &satnet_zebra.cfg;
 	uint32_t lo = cfg->label_lo, hi = cfg->label_hi, biggest, bbase;

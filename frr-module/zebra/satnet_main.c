@@ -23,6 +23,33 @@ DEFINE_MTYPE(SATNET, SATNET_STATE, "satnet kernel state");
 
 struct satnet_zebra satnet_zebra;
 
+/* zebra's configuration has been read: from its config file
+ * (frr_config_post) or at the end of `vtysh -b` (XFRR_end_configuration;
+ * zebra itself registers no config callbacks, so satnet may). When zebra's
+ * own config file does not exist but an integrated frr.conf does, lib/vty.c
+ * reads nothing and waits for `vtysh -b`, and so does satnet.
+ */
+static int satnet_config_post(struct thread_master *tm)
+{
+	const char *own = host_config_get();
+	char integrated[256];
+
+	snprintf(integrated, sizeof(integrated), "%sfrr.conf", frr_sysconfdir);
+	if ((!own || access(own, F_OK) != 0) && access(integrated, F_OK) == 0)
+		return 0;
+	satnet_labels_config_read();
+	return 0;
+}
+
+static void satnet_config_start(void)
+{
+}
+
+static void satnet_config_end(void)
+{
+	satnet_labels_config_read();
+}
+
 static int satnet_late_init(struct thread_master *tm)
 {
 	satnet_zebra.master = tm;
@@ -34,11 +61,16 @@ static int satnet_late_init(struct thread_master *tm)
 	satnet_nb_init();
 	satnet_vty_init();
 	satnet_provision_init();
+	satnet_dplane_init();
+	satnet_labels_start();
+	cmd_init_config_callbacks(satnet_config_start, satnet_config_end);
 	return 0;
 }
 
 static int satnet_fini(void)
 {
+	satnet_dplane_fini();
+	satnet_labels_fini();
 	satnet_provision_fini();
 	satnet_nb_fini();
 	return 0;
@@ -48,6 +80,7 @@ static int satnet_module_init(void)
 {
 	satnet_labels_init();
 	hook_register(frr_late_init, satnet_late_init);
+	hook_register(frr_config_post, satnet_config_post);
 	hook_register(frr_fini, satnet_fini);
 	return 0;
 }

@@ -92,8 +92,36 @@ extern uint32_t satnet_platform_labels_read(void);
 
 /* satnet_labels.c: the label manager restricted to the range. */
 extern void satnet_labels_init(void);
+extern void satnet_labels_start(void);
+extern void satnet_labels_fini(void);
+extern void satnet_labels_config_read(void);
 extern uint32_t satnet_labels_used(void);
 extern size_t satnet_labels_chunks(struct satnet_cfg_chunk *out, size_t max,
 				   char (*owners)[32]);
+
+/* satnet_dplane.c: the dplane provider that programs every LSP and the
+ * routes of satnet's VRF tables (see satnet_dplane.h). */
+struct sn_table;
+struct sn_counters;
+struct sdp_mpls_stats;
+extern void satnet_dplane_init(void);
+extern void satnet_dplane_fini(void);
+/* Publish the managed tables and platform-labels policy now (otherwise
+ * picked up within a second of a configuration change). */
+extern void satnet_dplane_policy_update(void);
+extern struct sn_table *satnet_dplane_table(void);
+extern struct sn_counters *satnet_dplane_counters(void);
+extern bool satnet_dplane_running(void);
+extern bool satnet_dplane_swept(void);
+extern void satnet_dplane_counters_clear(void);
+/* Kernel MPLS counters of an interface, as deltas since the last
+ * `clear satnet counters`. 0, or a negative errno with *why set. */
+extern int satnet_if_mpls_counters(const char *ifname,
+				   struct sdp_mpls_stats *st,
+				   const char **why);
+extern void satnet_if_counters_baseline(void);
+
+/* satnet_labels_vty.c: show satnet labels, clear satnet counters. */
+extern void satnet_labels_vty_init(void);
 
 #endif /* SATNET_ZEBRA_H */
