@@ -198,10 +198,11 @@ DEFPY_YANG(satnet_vrf_member, satnet_vrf_member_cmd,
 			name, ifname, name, name);
 		return CMD_WARNING_CONFIG_FAILED;
 	}
-	snprintf(xpath, sizeof(xpath), "./vrf[name='%s']/member[.='%s']", name,
-		 ifname);
+	/* Leaf-list entries are named by the list path and the value; the
+	 * northbound adds the [.='value'] predicate itself. */
+	snprintf(xpath, sizeof(xpath), "./vrf[name='%s']/member", name);
 	nb_cli_enqueue_change(vty, xpath, no ? NB_OP_DESTROY : NB_OP_CREATE,
-			      NULL);
+			      ifname);
 	return nb_cli_apply_changes(vty, NULL);
 }
 
@@ -483,14 +484,36 @@ DEFPY(show_satnet_interfaces, show_satnet_interfaces_cmd,
 	json_object *jifs = json ? json_object_new_array() : NULL;
 
 	for (size_t i = 0; i < c->n_mpls_ifs; i++) {
+		/* Kernel MPLS counters, since `clear satnet counters`. */
+		struct sdp_mpls_stats st;
+		const char *why = NULL;
+		bool have = satnet_if_mpls_counters(c->mpls_ifs[i], &st,
+						    &why) == 0;
+
 		if (json) {
 			json_object *ji = json_object_new_object();
+			json_object *jc = NULL;
 
 			json_object_string_add(ji, "name", c->mpls_ifs[i]);
 			json_object_boolean_add(ji, "mplsInput",
 						sz->if_mpls_input[i]);
 			json_object_object_add(ji, "kernel",
 					       kobj_json(&sz->if_k[i]));
+			if (have) {
+				jc = json_object_new_object();
+				json_object_int_add(jc, "rxPackets", st.rx_packets);
+				json_object_int_add(jc, "txPackets", st.tx_packets);
+				json_object_int_add(jc, "rxBytes", st.rx_bytes);
+				json_object_int_add(jc, "txBytes", st.tx_bytes);
+				json_object_int_add(jc, "rxErrors", st.rx_errors);
+				json_object_int_add(jc, "txErrors", st.tx_errors);
+				json_object_int_add(jc, "rxDropped", st.rx_dropped);
+				json_object_int_add(jc, "txDropped", st.tx_dropped);
+				json_object_int_add(jc, "rxNoRoute", st.rx_noroute);
+			} else if (why && why[0]) {
+				json_object_string_add(ji, "countersError", why);
+			}
+			json_object_object_add(ji, "counters", jc);
 			json_object_array_add(jifs, ji);
 			continue;
 		}
@@ -498,6 +521,16 @@ DEFPY(show_satnet_interfaces, show_satnet_interfaces_cmd,
 			sz->if_mpls_input[i] ? "on" : "off",
 			satnet_kstate_str(sz->if_k[i].state),
 			sz->if_k[i].reason[0] ? ", " : "", sz->if_k[i].reason);
+		if (have)
+			vty_out(vty,
+				"  mpls rx %" PRIu64 " packets %" PRIu64 " bytes, tx %" PRIu64 " packets %" PRIu64 " bytes\n"
+				"  errors rx %" PRIu64 " tx %" PRIu64 ", dropped rx %" PRIu64 " tx %" PRIu64 ", no route %" PRIu64 "\n",
+				st.rx_packets, st.rx_bytes, st.tx_packets,
+				st.tx_bytes, st.rx_errors, st.tx_errors,
+				st.rx_dropped, st.tx_dropped, st.rx_noroute);
+		else
+			vty_out(vty, "  mpls counters unavailable%s%s\n",
+				why && why[0] ? ": " : "", why ? why : "");
 	}
 	if (json) {
 		json_object *j = json_object_new_object();

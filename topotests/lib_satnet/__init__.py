@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+lib_satnet: thin glue between satnet's topotests and FRR 8.4's topotest
+framework (tests/topotests/lib: topogen, topotest, micronet).
+
+topotests/run-topotests copies this package next to FRR's lib/ and sets:
+  SATNET_MODULEDIR  the build tree's .libs (zebra_satnet.so, bgpd_satnet.so)
+  SATNET_VTYSH      the build tree's vtysh; PATH finds it first as "vtysh",
+                    which is what the framework runs inside every router
+  SATNET_BUILDDIR   the build tree
+
+A scenario imports it after FRR's lib (sys.path holds the run directory):
+
+    from lib_satnet import satnet
+    satnet.check_environment()
+    satnet.start_routers(tgen, CWD)
+    satnet.wait_json(r1, "show satnet peers json", {...})
+    satnet.wait_ip_json(r1, "-f mpls route show", [{"dst": "100"}])
+
+Rules for scenarios: never sleep-and-hope; poll with a deadline
+(wait_json / wait_ip_json / wait_until, built on topotest.run_and_expect);
+assert both FRR's view (show ... json) and the kernel's (ip -j ...).
+"""
+
+import filecmp
+import functools
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+
+from lib import micronet, topotest
+from lib.topogen import TopoRouter
+from lib.topolog import logger
+
+# Daemons scenarios may start; the ones satnet extends get "-M satnet".
+DAEMONS = {
+    "zebra": TopoRouter.RD_ZEBRA,
+    "staticd": TopoRouter.RD_STATIC,
+    "bgpd": TopoRouter.RD_BGP,
+    "ospfd": TopoRouter.RD_OSPF,
+    "ldpd": TopoRouter.RD_LDP,
+    "bfdd": TopoRouter.RD_BFD,
+}
+SATNET_DAEMONS = ("zebra", "bgpd")
+
+# Poll interval (s).  TCG is slow and noisy: deadlines, not sleeps.
+POLL_WAIT = 0.5
+
+
+class _Satnet:
+    """Namespace of helpers (import as `from lib_satnet import satnet`)."""
+
+    # ------------------------------------------------------------ environment
+    @property
+    def moduledir(self):
+        return os.environ.get("SATNET_MODULEDIR", "")
+
+    @property
+    def vtysh(self):
+        return os.environ.get("SATNET_VTYSH", "")
+
+    def check_environment(self):
+        """Fail early and clearly when the substrate is not what the test needs:
+        the build tree's modules and vtysh, a kernel with MPLS and VRF."""
+        problems = []
+        mdir = self.moduledir
+        if not mdir:
+            problems.append("SATNET_MODULEDIR is not set (run via topotests/run-topotests)")
+        else:
+            for d in SATNET_DAEMONS:
+                so = os.path.join(mdir, "{}_satnet.so".format(d))
+                if not os.path.isfile(so):
+                    problems.append("missing {}".format(so))
+        vt = self.vtysh
+        found = shutil.which("vtysh")
+        # run-topotests puts a byte-identical copy of the build tree's vtysh
+        # first on PATH (on tmpfs: exec from a 9p share is slow in the VM)
+        if not vt:
+            problems.append("SATNET_VTYSH is not set (run via topotests/run-topotests)")
+        elif not found or not filecmp.cmp(found, vt, shallow=False):
+            problems.append(
+                "vtysh on PATH is {}, not the build tree's {}".format(found, vt)
+            )
+        if not os.path.isdir("/proc/sys/net/mpls"):
+            problems.append("kernel without MPLS routing (/proc/sys/net/mpls missing)")
+        # the framework's own test (topogen: hasmpls; MPLS/LDP tests skip
+        # without it): the modules must be listed in /proc/modules
+        for mod in ("mpls-router", "mpls-iptunnel", "vrf"):
+            if not topotest.module_present(mod, load=False):
+                problems.append("kernel module {} not loaded".format(mod))
+        assert not problems, "satnet topotest environment: " + "; ".join(problems)
+
+    def module_args(self, daemon):
+        """Extra daemon arguments that load satnet from the build tree."""
+        if daemon not in SATNET_DAEMONS:
+            return None
+        return "--moduledir {} -M satnet".format(self.moduledir)
+
+    # ------------------------------------------------------------ routers
+    def start_routers(self, tgen, confdir, daemons=("zebra", "bgpd")):
+        """Load CONFDIR/<router>/<daemon>.conf (empty config if absent) for every
+        router, with -M satnet for zebra and bgpd, start them and check that
+        every daemon runs (a module that fails to load makes its daemon exit)."""
+        for name, router in tgen.routers().items():
+            for d in daemons:
+                conf = os.path.join(confdir, name, "{}.conf".format(d))
+                router.load_config(
+                    DAEMONS[d],
+                    conf if os.path.isfile(conf) else None,
+                    self.module_args(d),
+                )
+        tgen.start_router()
+        for name, router in tgen.routers().items():
+            err = router.check_router_running()
+            assert not err, "{}: daemons not running: {}".format(name, err)
+
+    def run(self, router, cmds):
+        """Run shell commands in ROUTER's namespaces; raise on the first failure."""
+        if isinstance(cmds, str):
+            cmds = [cmds]
+        for c in cmds:
+            logger.info("%s: %s", router.name, c)
+            router.cmd_raises(c)
+
+    # ------------------------------------------------------------ views
+    def vtysh_json(self, router, cmd, daemon=None):
+        """`vtysh [-d DAEMON] -c CMD` in ROUTER, parsed ({} if not JSON)."""
+        return router.vtysh_cmd(cmd, isjson=True, daemon=daemon)
+
+    def ip_json(self, router, args):
+        """`ip -j ARGS` in ROUTER, parsed (iproute2 prints nothing for an
+        empty list)."""
+        out = router.cmd_raises("ip -j " + args)
+        return json.loads(out) if out.strip() else []
+
+    # ------------------------------------------------------------ polling
+    def wait_until(self, func, timeout=60, what="condition"):
+        """Poll FUNC (returns None when satisfied, else a description of what
+        is still wrong) with topotest.run_and_expect, POLL_WAIT s apart, until
+        TIMEOUT s of wall-clock time have passed; assert on expiry.  (A try
+        itself costs 1-2 s under TCG, so the deadline is real time, not a
+        count of tries.)"""
+        deadline = time.monotonic() + timeout
+
+        class Expired(Exception):
+            pass
+
+        def attempt():
+            result = func()
+            if result is not None and time.monotonic() >= deadline:
+                raise Expired(result)
+            return result
+
+        attempt.__name__ = getattr(func, "__name__", None) or getattr(
+            getattr(func, "func", None), "__name__", "condition"
+        )
+        try:
+            ok, result = topotest.run_and_expect(
+                attempt, None, count=1 << 30, wait=POLL_WAIT
+            )
+        except Expired as e:
+            ok, result = False, e.args[0]
+            logger.error("'%s' failed after %s s", attempt.__name__, timeout)
+        assert ok, "{} not reached within {} s:\n{}".format(what, timeout, result)
+
+    def json_cmp(self, router, cmd, expected, exact=False):
+        """None when `vtysh -c CMD` in ROUTER contains EXPECTED, else the diff
+        and the actual output."""
+        data = self.vtysh_json(router, cmd)
+        diff = topotest.json_cmp(data, expected, exact)
+        if diff is None:
+            return None
+        return "{}actual: {}".format(diff, json.dumps(data, indent=1))
+
+    def wait_json(self, router, cmd, expected, timeout=60, exact=False):
+        """Poll `vtysh -c CMD` in ROUTER until its JSON contains EXPECTED
+        (topotest.json_cmp: dict keys and list members are matched as subsets
+        unless EXACT)."""
+        func = functools.partial(self.json_cmp, router, cmd, expected, exact)
+        self.wait_until(
+            func, timeout, '{}: "{}" matching {}'.format(router.name, cmd, expected)
+        )
+
+    def ip_json_cmp(self, router, args, expected, exact=False):
+        """None when `ip -j ARGS` in ROUTER contains EXPECTED, else the diff."""
+        try:
+            data = self.ip_json(router, args)
+        except Exception as e:  # pylint: disable=broad-except
+            return "ip -j {} failed: {}".format(args, e)
+        diff = topotest.json_cmp(data, expected, exact)
+        if diff is None:
+            return None
+        return "{}actual: {}".format(diff, json.dumps(data, indent=1))
+
+    def wait_ip_json(self, router, args, expected, timeout=30, exact=False):
+        """Poll `ip -j ARGS` in ROUTER until it contains EXPECTED (json_cmp)."""
+        func = functools.partial(self.ip_json_cmp, router, args, expected, exact)
+        self.wait_until(
+            func, timeout, '{}: "ip -j {}" matching {}'.format(router.name, args, expected)
+        )
+
+    def wait_established(self, router, peers, timeout=90):
+        """Poll `show satnet peers json` in ROUTER until every peer in PEERS
+        ({remote address: remote AS}) is Established."""
+        expected = {
+            "peers": [
+                {"remote": remote, "remoteAs": asn, "state": "Established"}
+                for remote, asn in peers.items()
+            ]
+        }
+        self.wait_json(router, "show satnet peers json", expected, timeout)
+
+
+satnet = _Satnet()
+
+
+# ---------------------------------------------------------------- framework speed
+# topogen tunes ~20 sysctls on the host and ~20 in every router with two
+# processes per variable (sysctl -n, sysctl -w).  Under TCG a process costs
+# 0.5-1 s, so that alone took ~90 s of a two-router test.  The same functions
+# run here against a stand-in commander that answers the reads from one
+# `sysctl -a` and sends all writes in one `sysctl -w`: same values, same log
+# lines, 2 processes per node.  SATNET_TOPOTESTS_NO_BATCH=1 turns this off.
+class _SysctlBatch:
+    def __init__(self, commander):
+        self.commander = commander
+        self.writes = []
+        _, out, _ = commander.cmd_status("sysctl -a", warn=False)
+        self.values = {}
+        for line in out.splitlines():
+            key, sep, val = line.partition(" = ")
+            if sep:
+                self.values[key.strip()] = val.strip()
+
+    def __str__(self):
+        return str(self.commander)
+
+    def cmd_raises(self, cmd, **kwargs):
+        c = cmd.strip()
+        m = re.match(r"sysctl -n (\S+)$", c)
+        if m:
+            if m.group(1) not in self.values:
+                raise subprocess.CalledProcessError(255, c)
+            return self.values[m.group(1)] + "\n"
+        m = re.match(r'sysctl -w (\S+)="(.*)"$', c)
+        if m:
+            self.writes.append("{}={}".format(m.group(1), m.group(2)))
+            self.values[m.group(1)] = m.group(2)
+            return ""
+        return self.commander.cmd_raises(cmd, **kwargs)
+
+    def flush(self):
+        if not self.writes:
+            return
+        cmd = "sysctl -q -w " + " ".join(shlex.quote(w) for w in self.writes)
+        rc, _, err = self.commander.cmd_status(cmd, warn=False)
+        if rc:
+            logger.warning("%s: %s: %s", self.commander, cmd, err.strip())
+
+
+def _batched_fix_netns_limits(ns, _orig=topotest.fix_netns_limits):
+    batch = _SysctlBatch(ns)
+    _orig(batch)
+    batch.flush()
+
+
+def _batched_fix_host_limits(_orig=topotest.fix_host_limits):
+    batch = _SysctlBatch(micronet.Commander("topotest"))
+    atleast, assure = topotest.sysctl_atleast, topotest.sysctl_assure
+    topotest.sysctl_atleast = lambda c, *a, **k: atleast(c or batch, *a, **k)
+    topotest.sysctl_assure = lambda c, *a, **k: assure(c or batch, *a, **k)
+    try:
+        _orig()
+    finally:
+        topotest.sysctl_atleast, topotest.sysctl_assure = atleast, assure
+        batch.flush()
+
+
+if os.environ.get("SATNET_TOPOTESTS_NO_BATCH") != "1":
+    topotest.fix_netns_limits = _batched_fix_netns_limits
+    topotest.fix_host_limits = _batched_fix_host_limits
