@@ -750,6 +750,50 @@ int sdp_null_fail(struct sdp *dp, enum sdp_op op, unsigned int count, int err,
 int sdp_null_link_add(struct sdp *dp, const char *name, const char *kind,
 		      uint32_t ifindex);
 
+/*
+ * Per-interface MPLS counters (dp_stats.c)
+ */
+
+/** The kernel's struct mpls_link_stats for one device. */
+struct sdp_mpls_stats {
+	uint64_t rx_packets; /**< labelled packets received */
+	uint64_t tx_packets; /**< labelled packets sent */
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	uint64_t rx_errors;
+	uint64_t tx_errors;
+	uint64_t rx_dropped;
+	uint64_t tx_dropped;
+	uint64_t rx_noroute; /**< received with a label that has no entry */
+};
+
+/**
+ * Build the RTM_GETSTATS request (filter IFLA_STATS_AF_SPEC) for
+ * device @p ifindex, without sending it.
+ * @param[out] msgp  the message, owned by the caller (nlmsg_free())
+ * @return 0, -EINVAL (ifindex 0), -ENOMEM
+ */
+int sdp_mpls_stats_build(uint32_t ifindex, struct nl_msg **msgp);
+
+/**
+ * Parse an RTM_NEWSTATS answer into @p st (zeroed first).
+ * @return 0, -EBADMSG when malformed, -ENODATA when it carries no
+ *         AF_MPLS counters (MPLS not active on that device)
+ */
+int sdp_mpls_stats_parse(const struct nlmsghdr *nlh,
+			 struct sdp_mpls_stats *st);
+
+/**
+ * Read the MPLS counters of device @p ifname. Needs no privilege.
+ * The null backend keeps no counters and answers -ENODATA for a device
+ * it knows.
+ * @return 0, -EINVAL (bad name), -ENODEV, -ENODATA (no MPLS state on
+ *         the device: mpls_router not loaded, or never enabled), or the
+ *         kernel's error; sdp_last_error() has the text
+ */
+int sdp_mpls_stats_get(struct sdp *dp, const char *ifname,
+		       struct sdp_mpls_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

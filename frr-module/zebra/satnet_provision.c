@@ -431,6 +431,9 @@ void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
 						       sizeof(*sz->if_mpls_input));
 	install_all();
 	sz->counters.applies++;
+	/* Hand the new managed tables and policy to the dplane provider now
+	 * rather than at its next periodic look. */
+	satnet_dplane_policy_update();
 }
 
 void satnet_provision_reconcile(void)

@@ -1,0 +1,899 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * satnet_dplane.c: satnet's zebra dplane provider.
+ *
+ * DOC: threads and hand-offs
+ *
+ * Registered as "satnet" at DPLANE_PRIO_PRE_KERNEL with
+ * DPLANE_PROV_FLAG_THREADED, so it sits before zebra's "Kernel" provider.
+ *
+ *   zebra dplane thread     sdpl_process(): per context, satnet_owns()
+ *                           on the dplane thread's copy of the policy.
+ *                           Not ours: straight to the out queue,
+ *                           untouched. Ours: onto ctxq (q_mtx), and an
+ *                           event wakes satnet's pthread.
+ *   satnet pthread          sdpl_work(): takes up to SDPL_BATCH contexts,
+ *                           flattens each (sdpl_xlate_*), translates and
+ *                           programs them in one dplane/ batch with its
+ *                           own struct sdp (sn_table_apply(), privileges
+ *                           raised as zebra raises them around its own
+ *                           netlink sends), sets each status, marks each
+ *                           skip_kernel, hands each back with
+ *                           dplane_provider_enqueue_out_ctx() and pokes
+ *                           the dplane thread. Every SDPL_RECONCILE_SEC
+ *                           it reads the kernel back (sn_table_reconcile);
+ *                           SDPL_GRACE_SEC after start it also removes
+ *                           AF_MPLS entries an earlier run left behind.
+ *   zebra main thread       publishes the policy (managed tables and the
+ *                           platform-labels policy, from satnet_zebra.cfg)
+ *                           once a second if it changed, and has zebra
+ *                           re-send the routes of every table that changed
+ *                           hands, so the new owner programs (and records)
+ *                           all of them; the CLI copies the record under
+ *                           its mutex.
+ *
+ * The pthread and the netlink socket are created in the provider's start
+ * callback, which zebra calls after daemonizing. Until then, and if they
+ * cannot be created, owned contexts pass untouched to the Kernel provider
+ * (zebra programs them as it would without satnet), loudly logged.
+ *
+ * At shutdown zebra waits for work in provider queues but cannot see
+ * ctxq, so once the early fini has been called, sdpl_process() waits
+ * (bounded) until the pthread has handed everything back.
+ */
+#include <zebra.h>
+
+#include "frr_pthread.h"
+#include "if.h"
+#include "memory.h"
+#include "nexthop.h"
+#include "nexthop_group.h"
+#include "privs.h"
+#include "srcdest_table.h"
+#include "table.h"
+#include "thread.h"
+#include "vrf.h"
+#include "zebra/debug.h"
+#include "zebra/rib.h"
+#include "zebra/rt.h"
+#include "zebra/zebra_dplane.h"
+#include "zebra/zebra_mpls.h"
+#include "zebra/zebra_vrf.h"
+
+#include "satnet_zebra.h"
+#include "satnet_dplane.h"
+#include "satnet_dp.h"
+
+extern struct zebra_privs_t zserv_privs;
+
+DEFINE_MTYPE_STATIC(SATNET, SATNET_DPLANE, "satnet dplane provider");
+
+#define SDPL_NAME "satnet"
+/* Contexts programmed per batch (one netlink batch each). */
+#define SDPL_BATCH 512
+/* Seconds between readbacks of the kernel. */
+#define SDPL_RECONCILE_SEC 10
+/* Seconds after start before stale satnet LSPs are removed. */
+#define SDPL_GRACE_SEC 30
+/* Seconds between checks of the configuration for a new policy. */
+#define SDPL_POLICY_SEC 1
+/* How long the dplane thread waits for the pthread during shutdown. */
+#define SDPL_DRAIN_MSEC 5000
+/* Failed contexts logged per batch; the rest are counted. */
+#define SDPL_LOG_FAILS 8
+
+static struct satnet_dplane {
+	struct zebra_dplane_provider *prov;
+	struct frr_pthread *fthread;
+	_Atomic bool running;  /* pthread and socket are up: take contexts */
+	_Atomic bool shutdown; /* early fini seen */
+	_Atomic bool swept;    /* grace period over */
+
+	/* dplane thread -> pthread */
+	pthread_mutex_t q_mtx;
+	pthread_cond_t q_cond;
+	struct dplane_ctx_q ctxq;
+	uint32_t inflight; /* queued or being programmed; under q_mtx */
+
+	/* policy hand-over; each thread keeps its own copy */
+	struct sn_policy_box box;
+	struct sn_policy pol_dp; /* dplane thread */
+	uint32_t gen_dp;
+	struct sn_policy pol_pt; /* satnet pthread */
+	uint32_t gen_pt;
+	struct sn_policy pol_main; /* main thread, scratch */
+	struct sn_policy pol_prev; /* main thread: last published */
+
+	/* the record; written by the pthread only */
+	struct sn_table *tbl;
+	struct sn_counters *ctr;
+
+	/* satnet pthread only */
+	struct sdp *dp;
+	struct thread *t_work;
+	struct thread *t_reconcile;
+	struct thread *t_grace;
+	struct thread *t_refresh;
+
+	/* main thread only */
+	struct thread *t_policy;
+	struct sdp *dp_main; /* interface counters */
+	struct if_base {
+		char name[SDP_IFNAMSIZ];
+		struct sdp_mpls_stats st;
+	} *base;
+	size_t n_base;
+} g;
+
+/*
+ * Logging from plain code (any thread: zlog is thread-safe)
+ */
+static void sdpl_log(int warn, const char *msg)
+{
+	if (warn)
+		zlog_warn("satnet: %s", msg);
+	else
+		zlog_info("satnet: %s", msg);
+}
+
+/*
+ * Flattening contexts (satnet pthread; contexts are ours while queued)
+ */
+
+/* zebra's own mapping (rt_netlink.c zebra2proto()): with these numbers
+ * zebra recognises the routes as its own when it reads them back. */
+static uint8_t sdpl_zebra2proto(int type)
+{
+	switch (type) {
+	case ZEBRA_ROUTE_BABEL:
+		return 42;
+	case ZEBRA_ROUTE_BGP:
+		return 186;
+	case ZEBRA_ROUTE_OSPF:
+	case ZEBRA_ROUTE_OSPF6:
+		return 188;
+	case ZEBRA_ROUTE_STATIC:
+		return 196;
+	case ZEBRA_ROUTE_ISIS:
+		return 187;
+	case ZEBRA_ROUTE_RIP:
+		return 189;
+	case ZEBRA_ROUTE_RIPNG:
+		return 190;
+	case ZEBRA_ROUTE_NHRP:
+		return 191;
+	case ZEBRA_ROUTE_EIGRP:
+		return 192;
+	case ZEBRA_ROUTE_LDP:
+		return 193;
+	case ZEBRA_ROUTE_SHARP:
+		return 194;
+	case ZEBRA_ROUTE_PBR:
+		return 195;
+	case ZEBRA_ROUTE_OPENFABRIC:
+		return 197;
+	case ZEBRA_ROUTE_SRTE:
+		return 198;
+	case ZEBRA_ROUTE_CONNECT:
+	case ZEBRA_ROUTE_KERNEL:
+		return RTPROT_KERNEL;
+	default:
+		return RTPROT_ZEBRA; /* ZEBRA_ROUTE_TABLE, _NHG, others */
+	}
+}
+
+static void sdpl_nh_flatten(const struct nexthop *nh, struct sn_nh_in *o)
+{
+	memset(o, 0, sizeof(*o));
+	switch (nh->type) {
+	case NEXTHOP_TYPE_IFINDEX:
+		o->type = SN_NH_IFINDEX;
+		break;
+	case NEXTHOP_TYPE_IPV4:
+	case NEXTHOP_TYPE_IPV4_IFINDEX:
+		o->type = nh->type == NEXTHOP_TYPE_IPV4 ? SN_NH_IPV4
+							: SN_NH_IPV4_IFINDEX;
+		o->gate.family = AF_INET;
+		o->gate.v4 = nh->gate.ipv4;
+		break;
+	case NEXTHOP_TYPE_IPV6:
+	case NEXTHOP_TYPE_IPV6_IFINDEX:
+		o->type = nh->type == NEXTHOP_TYPE_IPV6 ? SN_NH_IPV6
+							: SN_NH_IPV6_IFINDEX;
+		o->gate.family = AF_INET6;
+		o->gate.v6 = nh->gate.ipv6;
+		break;
+	case NEXTHOP_TYPE_BLACKHOLE:
+		o->type = SN_NH_BLACKHOLE;
+		break;
+	}
+	o->ifindex = nh->ifindex > 0 ? (uint32_t)nh->ifindex : 0;
+	o->vrf_id = nh->vrf_id;
+	o->active = CHECK_FLAG(nh->flags, NEXTHOP_FLAG_ACTIVE);
+	o->duplicate = CHECK_FLAG(nh->flags, NEXTHOP_FLAG_DUPLICATE);
+	o->recursive = CHECK_FLAG(nh->flags, NEXTHOP_FLAG_RECURSIVE);
+	o->onlink = CHECK_FLAG(nh->flags, NEXTHOP_FLAG_ONLINK);
+	o->weight = nh->weight;
+	if (nh->nh_label) {
+		uint8_t n = nh->nh_label->num_labels;
+
+		if (n > SDP_LABEL_STACK_MAX) {
+			o->labels_overflow = true;
+			n = SDP_LABEL_STACK_MAX;
+		}
+		for (uint8_t i = 0; i < n; i++)
+			o->labels[i] = nh->nh_label->label[i];
+		o->n_labels = n;
+	}
+}
+
+static enum sn_cmd_in sdpl_cmd(enum dplane_op_e op)
+{
+	switch (op) {
+	case DPLANE_OP_LSP_DELETE:
+	case DPLANE_OP_ROUTE_DELETE:
+		return SN_IN_DELETE;
+	case DPLANE_OP_LSP_UPDATE:
+	case DPLANE_OP_ROUTE_UPDATE:
+		return SN_IN_UPDATE;
+	default:
+		return SN_IN_INSTALL;
+	}
+}
+
+static void sdpl_xlate_lsp(struct zebra_dplane_ctx *ctx, struct sn_req *r)
+{
+	const struct nhlfe_list_head *head = dplane_ctx_get_nhlfe_list(ctx);
+	const struct zebra_nhlfe *best = dplane_ctx_get_best_nhlfe(ctx);
+	const struct zebra_nhlfe *nhlfe;
+	struct sn_lsp_in in = {
+		.cmd = sdpl_cmd(dplane_ctx_get_op(ctx)),
+		.in_label = dplane_ctx_get_in_label(ctx),
+		.has_best = best != NULL,
+		.owner = best ? (int)best->type : (int)ZEBRA_LSP_NONE,
+	};
+	struct sn_nh_in *nh = NULL;
+	size_t n = 0, cap = nhlfe_list_count(head);
+
+	if (cap)
+		nh = XCALLOC(MTYPE_SATNET_DPLANE, cap * sizeof(*nh));
+	frr_each (nhlfe_list_const, head, nhlfe) {
+		if (!nhlfe->nexthop || n == cap)
+			continue;
+		sdpl_nh_flatten(nhlfe->nexthop, &nh[n]);
+		nh[n].selected = CHECK_FLAG(nhlfe->flags, NHLFE_FLAG_SELECTED);
+		n++;
+	}
+	sn_xlate_lsp(&in, nh, n, r);
+	XFREE(MTYPE_SATNET_DPLANE, nh);
+}
+
+static enum sn_rt_kind sdpl_route_kind(const struct nexthop_group *ng)
+{
+	const struct nexthop *nh = ng ? ng->nexthop : NULL;
+
+	/* As zebra: the first nexthop (resolved, if recursive) decides. */
+	if (nh && CHECK_FLAG(nh->flags, NEXTHOP_FLAG_RECURSIVE))
+		nh = nh->resolved;
+	if (!nh || nh->type != NEXTHOP_TYPE_BLACKHOLE)
+		return SN_RT_UNICAST;
+	switch (nh->bh_type) {
+	case BLACKHOLE_ADMINPROHIB:
+		return SN_RT_PROHIBIT;
+	case BLACKHOLE_REJECT:
+		return SN_RT_UNREACHABLE;
+	case BLACKHOLE_UNSPEC:
+	case BLACKHOLE_NULL:
+		return SN_RT_BLACKHOLE;
+	}
+	return SN_RT_BLACKHOLE;
+}
+
+static void sdpl_xlate_route(struct zebra_dplane_ctx *ctx, struct sn_req *r)
+{
+	const struct prefix *p = dplane_ctx_get_dest(ctx);
+	const struct prefix *src = dplane_ctx_get_src(ctx);
+	const struct nexthop_group *ng = dplane_ctx_get_ng(ctx);
+	int type = dplane_ctx_get_type(ctx);
+	int old_type = dplane_ctx_get_old_type(ctx);
+	struct sn_route_in in = {
+		.cmd = sdpl_cmd(dplane_ctx_get_op(ctx)),
+		.family = p->family,
+		.dst_len = p->prefixlen,
+		.has_src = src && src->prefixlen,
+		.table = dplane_ctx_get_table(ctx),
+		.proto = sdpl_zebra2proto(type),
+		.old_proto = sdpl_zebra2proto(old_type),
+		.system = RSYSTEM_ROUTE(type),
+		.old_system = RSYSTEM_ROUTE(old_type),
+		.type = type,
+		.kind = sdpl_route_kind(ng),
+	};
+	struct nexthop *nexthop;
+	struct sn_nh_in *nh = NULL;
+	size_t n = 0, cap = 0;
+
+	in.dst.family = p->family;
+	if (p->family == AF_INET)
+		in.dst.v4 = p->u.prefix4;
+	else if (p->family == AF_INET6)
+		in.dst.v6 = p->u.prefix6;
+
+	if (ng) {
+		for (ALL_NEXTHOPS_PTR(ng, nexthop))
+			cap++;
+	}
+	if (cap) {
+		nh = XCALLOC(MTYPE_SATNET_DPLANE, cap * sizeof(*nh));
+		for (ALL_NEXTHOPS_PTR(ng, nexthop)) {
+			if (n == cap)
+				break;
+			sdpl_nh_flatten(nexthop, &nh[n++]);
+		}
+	}
+	sn_xlate_route(&in, nh, n, r);
+	XFREE(MTYPE_SATNET_DPLANE, nh);
+}
+
+static void sdpl_xlate(struct zebra_dplane_ctx *ctx, struct sn_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (satnet_op_class(dplane_ctx_get_op(ctx))) {
+	case SN_OP_LSP:
+		sdpl_xlate_lsp(ctx, r);
+		break;
+	case SN_OP_ROUTE:
+		sdpl_xlate_route(ctx, r);
+		break;
+	case SN_OP_PASS:
+		/* cannot happen: only owned contexts are queued */
+		r->kind = SN_KIND_LSP;
+		r->noop = true;
+		break;
+	}
+	r->cookie = ctx;
+}
+
+/*
+ * satnet pthread
+ */
+
+static void sdpl_work(struct thread *t);
+
+static void sdpl_policy_refresh_pt(void)
+{
+	if (sn_policy_fetch(&g.box, &g.pol_pt, &g.gen_pt))
+		sn_table_prune(g.tbl, &g.pol_pt);
+}
+
+/* The main thread published a new policy: prune the record now. */
+static void sdpl_refresh(struct thread *t)
+{
+	sdpl_policy_refresh_pt();
+}
+
+static void sdpl_work(struct thread *t)
+{
+	struct zebra_dplane_ctx *ctxs[SDPL_BATCH];
+	struct sn_req *reqs;
+	size_t n = 0, i, failed, logged = 0;
+	bool more;
+
+	sdpl_policy_refresh_pt();
+	frr_with_mutex (&g.q_mtx) {
+		while (n < SDPL_BATCH
+		       && (ctxs[n] = dplane_ctx_dequeue(&g.ctxq)) != NULL)
+			n++;
+	}
+	if (!n)
+		return;
+	atomic_fetch_sub(&g.ctr->queue_len, n);
+
+	reqs = XCALLOC(MTYPE_SATNET_DPLANE, n * sizeof(*reqs));
+	for (i = 0; i < n; i++)
+		sdpl_xlate(ctxs[i], &reqs[i]);
+
+	frr_with_privs (&zserv_privs) {
+		failed = sn_table_apply(g.tbl, g.dp, reqs, n, &g.pol_pt);
+	}
+
+	for (i = 0; i < n; i++) {
+		struct zebra_dplane_ctx *ctx = ctxs[i];
+		bool ok = reqs[i].result == 0;
+
+		dplane_ctx_set_skip_kernel(ctx);
+		dplane_ctx_set_status(ctx, ok ? ZEBRA_DPLANE_REQUEST_SUCCESS
+					      : ZEBRA_DPLANE_REQUEST_FAILURE);
+		if (!ok) {
+			atomic_fetch_add(&g.ctr->failures, 1);
+			if (logged++ < SDPL_LOG_FAILS)
+				zlog_warn("satnet: %s failed: %s",
+					  dplane_op2str(dplane_ctx_get_op(ctx)),
+					  reqs[i].reason);
+		} else if (IS_ZEBRA_DEBUG_DPLANE) {
+			zlog_debug("satnet: %s programmed%s",
+				   dplane_op2str(dplane_ctx_get_op(ctx)),
+				   reqs[i].noop ? " (nothing to do)" : "");
+		}
+		sn_req_fini(&reqs[i]);
+		dplane_provider_enqueue_out_ctx(g.prov, ctx);
+	}
+	if (failed > SDPL_LOG_FAILS)
+		zlog_warn("satnet: %zu more failures in this batch not logged",
+			  failed - SDPL_LOG_FAILS);
+	atomic_fetch_add(&g.ctr->ctx_owned, n);
+	XFREE(MTYPE_SATNET_DPLANE, reqs);
+
+	/* Results are waiting in our out queue. */
+	dplane_provider_work_ready();
+
+	frr_with_mutex (&g.q_mtx) {
+		g.inflight -= n;
+		more = dplane_ctx_get_head(&g.ctxq) != NULL;
+		if (!g.inflight)
+			pthread_cond_broadcast(&g.q_cond);
+	}
+	if (more)
+		thread_add_event(g.fthread->master, sdpl_work, NULL, 0,
+				 &g.t_work);
+}
+
+static void sdpl_reconcile(struct thread *t)
+{
+	struct sn_reconcile_result res;
+	bool sweep = atomic_load(&g.swept);
+
+	if (atomic_load(&g.shutdown))
+		return;
+	sdpl_policy_refresh_pt();
+	frr_with_privs (&zserv_privs) {
+		sn_table_reconcile(g.tbl, g.dp, &g.pol_pt, sweep, &res);
+	}
+	if (res.missing || res.differs || res.swept || res.repair_failed)
+		zlog_info("satnet: readback: %u entries checked, %u missing, %u differing, %u repaired, %u repairs refused, %u stale removed",
+			  res.checked, res.missing, res.differs, res.repaired,
+			  res.repair_failed, res.swept);
+	else if (IS_ZEBRA_DEBUG_DPLANE)
+		zlog_debug("satnet: readback: %u entries checked, all as programmed (%u stale kept)",
+			   res.checked, sweep ? 0 : res.stale);
+	thread_add_timer(g.fthread->master, sdpl_reconcile, NULL,
+			 SDPL_RECONCILE_SEC, &g.t_reconcile);
+}
+
+static void sdpl_grace_over(struct thread *t)
+{
+	atomic_store(&g.swept, true);
+	/* Sweep now rather than at the next periodic readback. */
+	THREAD_OFF(g.t_reconcile);
+	thread_add_event(g.fthread->master, sdpl_reconcile, NULL, 0,
+			 &g.t_reconcile);
+}
+
+/*
+ * zebra dplane thread
+ */
+
+static bool sdpl_owned(struct zebra_dplane_ctx *ctx)
+{
+	enum dplane_op_e op = dplane_ctx_get_op(ctx);
+	uint32_t table = 0;
+
+	if (satnet_op_class(op) == SN_OP_ROUTE)
+		table = dplane_ctx_get_table(ctx);
+	return satnet_owns(op, table, &g.pol_dp);
+}
+
+/* Shutdown only: let zebra see our work finished before it finalizes. */
+static void sdpl_wait_drained(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SDPL_DRAIN_MSEC / 1000;
+	frr_with_mutex (&g.q_mtx) {
+		while (g.inflight) {
+			if (pthread_cond_timedwait(&g.q_cond, &g.q_mtx, &until)
+			    == ETIMEDOUT) {
+				zlog_warn("satnet: shutdown: %u contexts still being programmed",
+					  g.inflight);
+				break;
+			}
+		}
+	}
+}
+
+static int sdpl_process(struct zebra_dplane_provider *prov)
+{
+	struct zebra_dplane_ctx *ctx;
+	int counter, limit = dplane_provider_get_work_limit(prov);
+	uint64_t queued = 0, len, peak;
+	bool running = atomic_load(&g.running);
+
+	sn_policy_fetch(&g.box, &g.pol_dp, &g.gen_dp);
+	for (counter = 0; counter < limit; counter++) {
+		ctx = dplane_provider_dequeue_in_ctx(prov);
+		if (!ctx)
+			break;
+		if (!running || !sdpl_owned(ctx)) {
+			atomic_fetch_add(&g.ctr->ctx_passed, 1);
+			dplane_provider_enqueue_out_ctx(prov, ctx);
+			continue;
+		}
+		/* Count before queueing so the counter never goes below 0. */
+		atomic_fetch_add(&g.ctr->queue_len, 1);
+		frr_with_mutex (&g.q_mtx) {
+			dplane_ctx_enqueue_tail(&g.ctxq, ctx);
+			g.inflight++;
+		}
+		queued++;
+	}
+	if (queued) {
+		len = atomic_load(&g.ctr->queue_len);
+		peak = atomic_load(&g.ctr->queue_peak);
+		if (len > peak)
+			atomic_store(&g.ctr->queue_peak, len);
+		thread_add_event(g.fthread->master, sdpl_work, NULL, 0,
+				 &g.t_work);
+		if (atomic_load(&g.shutdown))
+			sdpl_wait_drained();
+	}
+	/* Hit the limit: there is more; come back. */
+	if (counter >= limit)
+		dplane_provider_work_ready();
+	return 0;
+}
+
+/*
+ * Provider lifecycle (zebra main thread)
+ */
+
+static int sdpl_start(struct zebra_dplane_provider *prov)
+{
+	int ret;
+
+	frr_with_privs (&zserv_privs) {
+		ret = sdp_open(&g.dp, SDP_BACKEND_NETLINK);
+	}
+	if (ret) {
+		zlog_err("satnet: dplane provider cannot open netlink (%s): LSPs and VRF routes are left to zebra's kernel provider",
+			 strerror(-ret));
+		g.dp = NULL;
+		return 0;
+	}
+	g.fthread = frr_pthread_new(NULL, "satnet dplane", "satnet_dplane");
+	if (!g.fthread || frr_pthread_run(g.fthread, NULL) != 0) {
+		zlog_err("satnet: dplane provider cannot start its pthread: LSPs and VRF routes are left to zebra's kernel provider");
+		if (g.fthread)
+			frr_pthread_destroy(g.fthread);
+		g.fthread = NULL;
+		sdp_close(g.dp);
+		g.dp = NULL;
+		return 0;
+	}
+	thread_add_timer(g.fthread->master, sdpl_reconcile, NULL,
+			 SDPL_RECONCILE_SEC, &g.t_reconcile);
+	thread_add_timer(g.fthread->master, sdpl_grace_over, NULL,
+			 SDPL_GRACE_SEC, &g.t_grace);
+	atomic_store(&g.running, true);
+	zlog_info("satnet: dplane provider started: programs every LSP and the routes of satnet's VRF tables");
+	return 0;
+}
+
+static void sdpl_stop(void)
+{
+	struct zebra_dplane_ctx *ctx;
+
+	atomic_store(&g.running, false);
+	if (g.fthread) {
+		frr_pthread_stop(g.fthread, NULL);
+		frr_pthread_destroy(g.fthread);
+		g.fthread = NULL;
+		g.t_work = g.t_reconcile = g.t_grace = g.t_refresh = NULL;
+	}
+	/* Nobody consumes results any more: free what is left. */
+	frr_with_mutex (&g.q_mtx) {
+		while ((ctx = dplane_ctx_dequeue(&g.ctxq)) != NULL)
+			dplane_ctx_fini(&ctx);
+		g.inflight = 0;
+	}
+	sdp_close(g.dp);
+	g.dp = NULL;
+}
+
+static int sdpl_fini(struct zebra_dplane_provider *prov, bool early)
+{
+	if (early) {
+		/* Keep programming: shutdown withdraws routes through us. */
+		atomic_store(&g.shutdown, true);
+		return 0;
+	}
+	sdpl_stop();
+	return 0;
+}
+
+/*
+ * Policy publication (main thread)
+ */
+
+static void sdpl_resend_changed(const struct sn_policy *old,
+				const struct sn_policy *new);
+
+void satnet_dplane_policy_update(void)
+{
+	const struct satnet_cfg *c = &satnet_zebra.cfg;
+	struct sn_policy *p = &g.pol_main;
+	uint32_t *tables = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->raise_platform_labels = c->platform != SATNET_PLATFORM_LEAVE;
+	if (c->n_vrfs) {
+		tables = XCALLOC(MTYPE_SATNET_DPLANE,
+				 c->n_vrfs * sizeof(*tables));
+		for (size_t i = 0; i < c->n_vrfs; i++)
+			tables[i] = c->vrfs[i].table;
+		if (sn_policy_set_tables(p, tables, c->n_vrfs))
+			zlog_warn("satnet: more than %d VRF tables: routes of the others are left to zebra's kernel provider",
+				  SN_TABLES_MAX);
+		XFREE(MTYPE_SATNET_DPLANE, tables);
+	}
+	if (!sn_policy_publish(&g.box, p))
+		return;
+	if (IS_ZEBRA_DEBUG_DPLANE)
+		zlog_debug("satnet: dplane provider now owns the routes of %zu VRF tables; platform_labels policy %s",
+			   p->n_tables,
+			   p->raise_platform_labels ? "raise" : "leave");
+	if (atomic_load(&g.running))
+		thread_add_event(g.fthread->master, sdpl_refresh, NULL, 0,
+				 &g.t_refresh);
+	/* Published first: the dplane thread decides with the new set. */
+	if (!atomic_load(&g.shutdown))
+		sdpl_resend_changed(&g.pol_prev, p);
+	memcpy(&g.pol_prev, p, sizeof(g.pol_prev));
+}
+
+/*
+ * Table @table changed hands (satnet <-> zebra's kernel provider): send
+ * every installed route of it down again, in whichever VRF it is, so the
+ * new owner programs (and records) them all - e.g. routes zebra
+ * installed between its start and the satnet configuration being
+ * applied. The same call zebra makes itself for a changed route
+ * (rib_process_update_fib). Main thread only.
+ */
+static void sdpl_resend_rtable(struct route_table *table)
+{
+	struct route_node *rn;
+
+	for (rn = route_top(table); rn; rn = srcdest_route_next(rn)) {
+		rib_dest_t *dest = rib_dest_from_rnode(rn);
+		struct route_entry *re = dest ? dest->selected_fib : NULL;
+
+		if (!re || RIB_SYSTEM_ROUTE(re)
+		    || !CHECK_FLAG(re->status, ROUTE_ENTRY_INSTALLED)
+		    || CHECK_FLAG(re->status, ROUTE_ENTRY_QUEUED))
+			continue;
+		rib_install_kernel(rn, re, re);
+	}
+}
+
+static void sdpl_resend_table(uint32_t table)
+{
+	struct vrf *vrf;
+
+	RB_FOREACH (vrf, vrf_id_head, &vrfs_by_id) {
+		for (afi_t afi = AFI_IP; afi <= AFI_IP6; afi++) {
+			struct route_table *rt;
+
+			rt = zebra_vrf_lookup_table_with_table_id(
+				afi, SAFI_UNICAST, vrf->vrf_id, table);
+			if (rt)
+				sdpl_resend_rtable(rt);
+		}
+	}
+}
+
+static void sdpl_resend_changed(const struct sn_policy *old,
+				const struct sn_policy *new)
+{
+	size_t i;
+
+	for (i = 0; i < old->n_tables; i++)
+		if (!sn_policy_manages(new, old->tables[i]))
+			sdpl_resend_table(old->tables[i]);
+	for (i = 0; i < new->n_tables; i++)
+		if (!sn_policy_manages(old, new->tables[i]))
+			sdpl_resend_table(new->tables[i]);
+}
+
+static void sdpl_policy_timer(struct thread *t)
+{
+	satnet_dplane_policy_update();
+	thread_add_timer(satnet_zebra.master, sdpl_policy_timer, NULL,
+			 SDPL_POLICY_SEC, &g.t_policy);
+}
+
+/*
+ * What the CLI reads (main thread)
+ */
+
+struct sn_table *satnet_dplane_table(void)
+{
+	return g.tbl;
+}
+
+struct sn_counters *satnet_dplane_counters(void)
+{
+	return g.ctr;
+}
+
+bool satnet_dplane_running(void)
+{
+	return atomic_load(&g.running);
+}
+
+bool satnet_dplane_swept(void)
+{
+	return atomic_load(&g.swept);
+}
+
+void satnet_dplane_counters_clear(void)
+{
+	struct sn_counters *c = g.ctr;
+
+	if (!c)
+		return;
+	atomic_store(&c->ctx_owned, 0);
+	atomic_store(&c->ctx_passed, 0);
+	atomic_store(&c->lsp_ops, 0);
+	atomic_store(&c->route_ops, 0);
+	atomic_store(&c->failures, 0);
+	atomic_store(&c->reconciles, 0);
+	atomic_store(&c->reconcile_errors, 0);
+	atomic_store(&c->drift, 0);
+	atomic_store(&c->repairs, 0);
+	atomic_store(&c->swept, 0);
+	atomic_store(&c->platform_raises, 0);
+	/* queue_len is a level, not a count; the peak restarts from it */
+	atomic_store(&c->queue_peak, atomic_load(&c->queue_len));
+}
+
+/* Interface MPLS counters: the main thread's own netlink context. */
+static struct sdp *sdpl_main_dp(void)
+{
+	int ret;
+
+	if (g.dp_main)
+		return g.dp_main;
+	frr_with_privs (&zserv_privs) {
+		ret = sdp_open(&g.dp_main, SDP_BACKEND_NETLINK);
+	}
+	if (ret) {
+		zlog_warn("satnet: cannot open netlink for interface counters: %s",
+			  strerror(-ret));
+		g.dp_main = NULL;
+	}
+	return g.dp_main;
+}
+
+static struct if_base *sdpl_base_find(const char *ifname)
+{
+	for (size_t i = 0; i < g.n_base; i++)
+		if (!strcmp(g.base[i].name, ifname))
+			return &g.base[i];
+	return NULL;
+}
+
+int satnet_if_mpls_counters(const char *ifname, struct sdp_mpls_stats *st,
+			    const char **why)
+{
+	struct sdp *dp = sdpl_main_dp();
+	const struct if_base *b;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (why)
+		*why = NULL;
+	if (!dp) {
+		if (why)
+			*why = "no netlink access";
+		return -ENOTCONN;
+	}
+	ret = sdp_mpls_stats_get(dp, ifname, st);
+	if (ret) {
+		if (why)
+			*why = sdp_last_error(dp);
+		return ret;
+	}
+	b = sdpl_base_find(ifname);
+	if (!b)
+		return 0;
+	/* A counter below its baseline: the device was re-created. */
+	if (st->rx_packets < b->st.rx_packets || st->tx_packets < b->st.tx_packets
+	    || st->rx_bytes < b->st.rx_bytes || st->tx_bytes < b->st.tx_bytes
+	    || st->rx_errors < b->st.rx_errors || st->tx_errors < b->st.tx_errors
+	    || st->rx_dropped < b->st.rx_dropped
+	    || st->tx_dropped < b->st.tx_dropped
+	    || st->rx_noroute < b->st.rx_noroute)
+		return 0;
+	st->rx_packets -= b->st.rx_packets;
+	st->tx_packets -= b->st.tx_packets;
+	st->rx_bytes -= b->st.rx_bytes;
+	st->tx_bytes -= b->st.tx_bytes;
+	st->rx_errors -= b->st.rx_errors;
+	st->tx_errors -= b->st.tx_errors;
+	st->rx_dropped -= b->st.rx_dropped;
+	st->tx_dropped -= b->st.tx_dropped;
+	st->rx_noroute -= b->st.rx_noroute;
+	return 0;
+}
+
+void satnet_if_counters_baseline(void)
+{
+	const struct satnet_cfg *c = &satnet_zebra.cfg;
+	struct sdp *dp = sdpl_main_dp();
+
+	XFREE(MTYPE_SATNET_DPLANE, g.base);
+	g.n_base = 0;
+	if (!dp || !c->n_mpls_ifs)
+		return;
+	g.base = XCALLOC(MTYPE_SATNET_DPLANE, c->n_mpls_ifs * sizeof(*g.base));
+	for (size_t i = 0; i < c->n_mpls_ifs; i++) {
+		struct if_base *b = &g.base[g.n_base];
+
+		if (sdp_mpls_stats_get(dp, c->mpls_ifs[i], &b->st))
+			continue; /* no counters now: absolute values later */
+		strlcpy(b->name, c->mpls_ifs[i], sizeof(b->name));
+		g.n_base++;
+	}
+}
+
+/*
+ * Module hooks (satnet_main.c)
+ */
+
+void satnet_dplane_init(void)
+{
+	int ret;
+
+	pthread_mutex_init(&g.q_mtx, NULL);
+	pthread_cond_init(&g.q_cond, NULL);
+	TAILQ_INIT(&g.ctxq);
+	sn_policy_box_init(&g.box);
+	satnet_labels_vty_init();
+	g.tbl = sn_table_new();
+	if (!g.tbl) {
+		zlog_err("satnet: out of memory for the dplane record; the provider is not registered");
+		return;
+	}
+	sn_table_set_log(g.tbl, sdpl_log);
+	g.ctr = sn_table_counters(g.tbl);
+	satnet_dplane_policy_update();
+
+	ret = dplane_provider_register(SDPL_NAME, DPLANE_PRIO_PRE_KERNEL,
+				       DPLANE_PROV_FLAG_THREADED, sdpl_start,
+				       sdpl_process, sdpl_fini, NULL, &g.prov);
+	if (ret) {
+		zlog_err("satnet: registering the dplane provider failed (%d); LSPs and VRF routes are left to zebra's kernel provider",
+			 ret);
+		g.prov = NULL;
+	}
+	thread_add_timer(satnet_zebra.master, sdpl_policy_timer, NULL,
+			 SDPL_POLICY_SEC, &g.t_policy);
+}
+
+void satnet_dplane_fini(void)
+{
+	THREAD_OFF(g.t_policy);
+	/* zebra normally stopped us already (provider fini); be sure. */
+	if (g.fthread || g.dp)
+		sdpl_stop();
+	sdp_close(g.dp_main);
+	g.dp_main = NULL;
+	XFREE(MTYPE_SATNET_DPLANE, g.base);
+	g.n_base = 0;
+	sn_table_free(g.tbl);
+	g.tbl = NULL;
+	g.ctr = NULL;
+	sn_policy_box_fini(&g.box);
+	pthread_cond_destroy(&g.q_cond);
+	pthread_mutex_destroy(&g.q_mtx);
+}

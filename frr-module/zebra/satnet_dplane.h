@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * satnet_dplane.h: satnet's dplane provider, the parts without FRR types.
+ *
+ * DOC: who programs what
+ *
+ * satnet registers a zebra dplane provider at DPLANE_PRIO_PRE_KERNEL. It
+ * owns every LSP operation (the kernel's AF_MPLS table) and every route
+ * operation whose table is a satnet-managed VRF table; zebra's "Kernel"
+ * provider keeps everything else. Owned contexts are programmed through
+ * dplane/ on satnet's own pthread, marked skip_kernel and handed on with
+ * an honest status.
+ *
+ * Three threads touch this code:
+ *  - zebra's main thread applies configuration. It publishes what the
+ *    provider needs from it - the managed tables and the platform-labels
+ *    policy - as a struct sn_policy through a struct sn_policy_box, and
+ *    reads the record (sn_table_export()) for `show satnet labels`.
+ *  - zebra's dplane thread runs the provider's process callback. It
+ *    decides ownership (satnet_owns()) on its own copy of the policy.
+ *  - satnet's pthread translates contexts into requests (sn_xlate_*()),
+ *    programs them in batches (sn_table_apply()) and reads the kernel
+ *    back every few seconds (sn_table_reconcile()). It is the only
+ *    writer of the record.
+ *
+ * The record (struct sn_table) is what satnet believes the kernel holds
+ * for each owned entry - LSPs by in-label, VRF routes by table and
+ * prefix - with the kernel's state of it: installed, missing, differs,
+ * or failed with the reason the kernel gave. Its mutex is held only
+ * while the record changes or is copied, never across kernel I/O.
+ *
+ * Everything here except satnet_owns() is plain C and is unit-tested
+ * against dplane/'s null backend (tests/frr-module/).
+ */
+#ifndef SATNET_DPLANE_H
+#define SATNET_DPLANE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "satnet_dp.h"
+
+/* Metric zebra gives every route it installs (NL_DEFAULT_ROUTE_METRIC). */
+#define SN_ROUTE_METRIC 20
+/* Room for one kernel or translation error, shown per entry. */
+#define SN_REASON_LEN 192
+/* Most managed VRF tables the policy carries. */
+#define SN_TABLES_MAX 1024
+
+/*
+ * Policy: what the provider needs from the configuration
+ */
+
+struct sn_policy {
+	/* net.mpls.platform_labels may be raised for a label above it */
+	bool raise_platform_labels;
+	size_t n_tables;
+	uint32_t tables[SN_TABLES_MAX]; /* sorted, unique */
+};
+
+/*
+ * Hand-over of the policy from the main thread to the others. The main
+ * thread publishes; each reader keeps its own copy and a generation
+ * number, and copies again (under the mutex) only when the generation
+ * moved. Nothing is ever freed while a reader might look at it.
+ */
+struct sn_policy_box {
+	pthread_mutex_t mtx;
+	_Atomic uint32_t gen;
+	struct sn_policy pol;
+};
+
+void sn_policy_box_init(struct sn_policy_box *b);
+void sn_policy_box_fini(struct sn_policy_box *b);
+
+/* Publish @p (main thread). Returns true when it differs from before. */
+bool sn_policy_publish(struct sn_policy_box *b, const struct sn_policy *p);
+
+/*
+ * Refresh a reader's copy. *gen starts at 0 with *local zeroed (no
+ * tables). Returns true when *local was replaced.
+ */
+bool sn_policy_fetch(struct sn_policy_box *b, struct sn_policy *local,
+		     uint32_t *gen);
+
+/*
+ * Fill p->tables from @tables (any order, duplicates allowed): sorted
+ * and deduplicated. Returns 0, or -E2BIG when more than SN_TABLES_MAX
+ * distinct tables were given (the rest are dropped).
+ */
+int sn_policy_set_tables(struct sn_policy *p, const uint32_t *tables,
+			 size_t n);
+
+/* Is @table a satnet-managed VRF table? */
+bool sn_policy_manages(const struct sn_policy *p, uint32_t table);
+
+/*
+ * Ownership (satnet_dplane_own.c, the only function here that knows
+ * zebra's enum dplane_op_e; @op is one of its values)
+ */
+
+enum sn_op_class {
+	SN_OP_PASS = 0, /* not satnet's: hand on untouched */
+	SN_OP_LSP,	/* LSP install/update/delete */
+	SN_OP_ROUTE,	/* route install/update/delete */
+};
+
+enum sn_op_class satnet_op_class(int op);
+
+/* Does satnet program this operation? LSP ops always; route ops when
+ * @table is managed; nothing else (notifications included). */
+bool satnet_owns(int op, uint32_t table, const struct sn_policy *pol);
+
+/*
+ * Translation input: a dplane context, flattened by the FRR side
+ */
+
+enum sn_cmd_in { SN_IN_INSTALL, SN_IN_UPDATE, SN_IN_DELETE };
+
+enum sn_nh_type {
+	SN_NH_IFINDEX,
+	SN_NH_IPV4,
+	SN_NH_IPV4_IFINDEX,
+	SN_NH_IPV6,
+	SN_NH_IPV6_IFINDEX,
+	SN_NH_BLACKHOLE,
+};
+
+/* One zebra nexthop (of an NHLFE or of a route's nexthop group). */
+struct sn_nh_in {
+	enum sn_nh_type type;
+	struct sdp_addr gate; /* IPv4/IPv6 types */
+	uint32_t ifindex;
+	uint32_t vrf_id;      /* zebra's VRF of the nexthop, for display */
+	bool active;	      /* NEXTHOP_FLAG_ACTIVE */
+	bool duplicate;	      /* NEXTHOP_FLAG_DUPLICATE */
+	bool recursive;	      /* NEXTHOP_FLAG_RECURSIVE: resolved below */
+	bool onlink;	      /* NEXTHOP_FLAG_ONLINK */
+	bool selected;	      /* LSP: NHLFE_FLAG_SELECTED */
+	uint8_t weight;	      /* 0 = default */
+	uint8_t n_labels;     /* used entries of labels */
+	bool labels_overflow; /* zebra had more than fit */
+	uint32_t labels[SDP_LABEL_STACK_MAX]; /* outer first */
+};
+
+struct sn_lsp_in {
+	enum sn_cmd_in cmd;
+	uint32_t in_label;
+	bool has_best; /* dplane_ctx_get_best_nhlfe() != NULL */
+	int owner;     /* enum lsp_types_t of the best NHLFE */
+};
+
+enum sn_rt_kind {
+	SN_RT_UNICAST,
+	SN_RT_BLACKHOLE,
+	SN_RT_UNREACHABLE,
+	SN_RT_PROHIBIT,
+};
+
+struct sn_route_in {
+	enum sn_cmd_in cmd;
+	uint8_t family; /* AF_INET, AF_INET6 */
+	uint8_t dst_len;
+	struct sdp_addr dst;
+	bool has_src;	       /* source-specific (not supported) */
+	uint32_t table;
+	uint8_t proto;	       /* rtm_protocol of the route type */
+	uint8_t old_proto;     /* of the replaced route (update/delete) */
+	bool system;	       /* connected/kernel route: never programmed */
+	bool old_system;
+	int type;	       /* zebra route type, for display */
+	enum sn_rt_kind kind;
+};
+
+/*
+ * Requests: what the pthread asks the kernel for
+ */
+
+enum sn_kind { SN_KIND_LSP = 1, SN_KIND_ROUTE };
+
+struct sn_req {
+	enum sn_kind kind;
+	enum sdp_cmd cmd;
+	bool noop; /* nothing to send (a system route): succeeds */
+
+	/* the request; nexthop pointers point to nh below */
+	struct sdp_lsp lsp;
+	struct sdp_route route;
+	size_t n_nh;
+	struct sdp_nexthop *nh; /* owned */
+	uint32_t *nh_vrf;	/* owned, parallel to nh: display only */
+	int owner;		/* LSP type or route type */
+
+	void *cookie; /* the caller's (the dplane context) */
+
+	/* outcome: 0 or -errno, and the reason when not 0 */
+	int result;
+	char reason[SN_REASON_LEN];
+};
+
+/*
+ * Translate an LSP operation into @out (zeroed by the caller). Only
+ * NHLFEs zebra would install are used - selected and active, as
+ * zebra's own netlink encoder does; implicit-null labels are dropped
+ * (an empty stack is a pop); a nexthop with neither gateway nor labels
+ * on an interface is "pop and deliver to that device" (pop into a VRF).
+ * Returns 0, or a negative errno with out->result and out->reason set
+ * (no best NHLFE, no usable nexthop, too many labels or nexthops).
+ */
+int sn_xlate_lsp(const struct sn_lsp_in *in, const struct sn_nh_in *nh,
+		 size_t n, struct sn_req *out);
+
+/*
+ * Translate a route operation into @out (zeroed by the caller), as
+ * zebra's netlink encoder would: active, non-recursive nexthops (the
+ * resolved ones carry the full label stack), metric SN_ROUTE_METRIC,
+ * the protocol of the route type, blackhole kinds without nexthops,
+ * IPv4 over an IPv6 nexthop as 169.254.0.1 onlink. System routes
+ * (connected, kernel) are never programmed: a no-op, or for an update
+ * that turns a route into one, a delete of the old route. Returns 0 or
+ * a negative errno with out->result/reason set.
+ */
+int sn_xlate_route(const struct sn_route_in *in, const struct sn_nh_in *nh,
+		   size_t n, struct sn_req *out);
+
+/* Free what a request owns (not the request itself). */
+void sn_req_fini(struct sn_req *r);
+
+/*
+ * The record of owned entries
+ */
+
+enum sn_kstate {
+	SN_K_INSTALLED = 0,
+	SN_K_MISSING,
+	SN_K_DIFFERS,
+	SN_K_FAILED,
+};
+
+const char *sn_kstate_str(enum sn_kstate s);
+
+/*
+ * One owned entry: its key, what satnet asked the kernel to hold, and
+ * what the kernel was last seen to hold. Copies handed out by
+ * sn_table_export() own their nh/nh_vrf arrays.
+ */
+struct sn_entry {
+	enum sn_kind kind;
+	/* key: LSP */
+	uint32_t in_label;
+	/* key: route */
+	uint8_t family, dst_len;
+	struct sdp_addr dst;
+	uint32_t table;
+
+	/* what satnet asked for */
+	uint8_t proto;
+	uint8_t rtype; /* rtm_type; 0 = unicast */
+	uint32_t metric;
+	size_t n_nh;
+	struct sdp_nexthop *nh;
+	uint32_t *nh_vrf;
+	int owner;
+
+	/* what the kernel holds */
+	enum sn_kstate state;
+	char reason[SN_REASON_LEN];
+	bool zebra_ok;	  /* zebra was told SUCCESS: repair if it drifts */
+	uint32_t repairs; /* times readback found drift and fixed it */
+
+	/* private to satnet_lsp_table.c */
+	struct sn_entry *hnext;
+	bool seen;
+};
+
+/* Counters (atomic: bumped by the pthreads, read and reset by the CLI). */
+struct sn_counters {
+	_Atomic uint64_t ctx_owned;	  /* contexts satnet programmed */
+	_Atomic uint64_t ctx_passed;	  /* contexts handed on untouched */
+	_Atomic uint64_t lsp_ops;	  /* LSP requests sent */
+	_Atomic uint64_t route_ops;	  /* route requests sent */
+	_Atomic uint64_t failures;	  /* contexts answered FAILURE */
+	_Atomic uint64_t reconciles;	  /* readback passes */
+	_Atomic uint64_t reconcile_errors; /* readbacks that could not dump */
+	_Atomic uint64_t drift;		  /* entries found missing/differing */
+	_Atomic uint64_t repairs;	  /* of which repaired */
+	_Atomic uint64_t swept;		  /* stale satnet LSPs removed */
+	_Atomic uint64_t platform_raises; /* net.mpls.platform_labels raised */
+	_Atomic uint64_t queue_len;	  /* contexts waiting for the pthread */
+	_Atomic uint64_t queue_peak;
+};
+
+struct sn_table;
+
+/* Optional logger for notable events (zlog on the FRR side). */
+typedef void (*sn_log_fn)(int warn, const char *msg);
+
+struct sn_table *sn_table_new(void);
+void sn_table_free(struct sn_table *t);
+void sn_table_set_log(struct sn_table *t, sn_log_fn fn);
+struct sn_counters *sn_table_counters(struct sn_table *t);
+size_t sn_table_count(struct sn_table *t);
+
+/* Lookups for the writer thread (and tests); no lock taken. */
+const struct sn_entry *sn_table_find_lsp(const struct sn_table *t,
+					 uint32_t in_label);
+const struct sn_entry *sn_table_find_route(const struct sn_table *t,
+					   uint8_t family, uint32_t table,
+					   const struct sdp_addr *dst,
+					   uint8_t dst_len);
+
+/*
+ * Program @n requests in one batch on @dp and record the outcome.
+ * Requests whose result is already an error (translation failed) are
+ * not sent but recorded as failed. LSP labels at or above
+ * net.mpls.platform_labels raise it first when @pol allows, else fail
+ * with that reason. A route delete of a route that is gone succeeds.
+ * Sets every request's result/reason; returns how many failed.
+ */
+size_t sn_table_apply(struct sn_table *t, struct sdp *dp, struct sn_req *reqs,
+		      size_t n, const struct sn_policy *pol);
+
+struct sn_reconcile_result {
+	unsigned int checked;	    /* entries compared with the kernel */
+	unsigned int missing;	    /* not in the kernel */
+	unsigned int differs;	    /* in the kernel, but not as asked */
+	unsigned int repaired;	    /* of those, reprogrammed successfully */
+	unsigned int repair_failed; /* reprogramming refused */
+	unsigned int stale;	    /* satnet LSPs nobody owns any more */
+	unsigned int swept;	    /* of those, deleted (sweep on) */
+	int dump_err;		    /* first dump error, 0 if none */
+};
+
+/*
+ * Read the kernel back and compare it with the record: the AF_MPLS
+ * table, and every managed table for IPv4 and IPv6. Entries zebra was
+ * told are installed and that are missing or differ are marked so and
+ * reprogrammed; entries that failed towards zebra are left alone.
+ * Kernel LSPs with protocol SDP_RTPROT that are not in the record are
+ * stale (an earlier run's); with @sweep they are deleted. Route records
+ * of tables @pol no longer manages are dropped first.
+ * Returns 0 or the first dump error (also in res->dump_err).
+ */
+int sn_table_reconcile(struct sn_table *t, struct sdp *dp,
+		       const struct sn_policy *pol, bool sweep,
+		       struct sn_reconcile_result *res);
+
+/* Drop route records of tables @pol does not manage. */
+void sn_table_prune(struct sn_table *t, const struct sn_policy *pol);
+
+/* A consistent copy of the record: LSPs by label, then routes by table,
+ * family and prefix. Any thread. */
+struct sn_view {
+	size_t n;
+	struct sn_entry *e;
+};
+
+int sn_table_export(struct sn_table *t, struct sn_view *v);
+void sn_view_free(struct sn_view *v);
+
+/* Label stack text "16/80", "pop" for none. */
+void sn_labels_str(const struct sdp_nexthop *nh, char *buf, size_t len);
+
+#endif /* SATNET_DPLANE_H */

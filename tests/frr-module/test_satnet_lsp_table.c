@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_satnet_lsp_table.c: the provider's record of owned kernel entries,
+ * programming through it, and readback/repair - against dplane/'s null
+ * backend, whose fake kernel holds what the requests asked for and whose
+ * log shows exactly what was sent.
+ *
+ * The fake kernel is changed behind the record's back (a second request
+ * on the same context) to rehearse drift: an LSP deleted by hand, one
+ * replaced with other labels, a VRF route gone, leftovers of an earlier
+ * run with satnet's protocol.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "satnet_dplane.h"
+
+struct fx {
+	struct sdp *dp;
+	struct sn_table *t;
+	struct sn_policy pol;
+};
+
+static int setup(void **state)
+{
+	static const uint32_t tables[] = {10};
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f || sdp_open(&f->dp, SDP_BACKEND_NULL))
+		return -1;
+	f->t = sn_table_new();
+	if (!f->t)
+		return -1;
+	sn_policy_set_tables(&f->pol, tables, 1);
+	f->pol.raise_platform_labels = true;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	sn_table_free(f->t);
+	sdp_close(f->dp);
+	free(f);
+	return 0;
+}
+
+/* Index of the first log line starting with @prefix, or -1. */
+static int log_find(const struct sdp *dp, const char *prefix)
+{
+	for (size_t i = 0; i < sdp_null_log_count(dp); i++)
+		if (!strncmp(sdp_null_log_get(dp, i)->text, prefix,
+			     strlen(prefix)))
+			return (int)i;
+	return -1;
+}
+
+static size_t log_count(const struct sdp *dp, const char *prefix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sdp_null_log_count(dp); i++)
+		if (!strncmp(sdp_null_log_get(dp, i)->text, prefix,
+			     strlen(prefix)))
+			n++;
+	return n;
+}
+
+/* An LSP replace request as sn_xlate_lsp() would build it. */
+static void mk_lsp(struct sn_req *r, uint32_t in, const char *via,
+		   uint32_t ifindex, uint32_t out_label)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = SN_KIND_LSP;
+	r->cmd = SDP_CMD_REPLACE;
+	r->owner = 2;
+	r->nh = calloc(1, sizeof(*r->nh));
+	r->nh_vrf = calloc(1, sizeof(*r->nh_vrf));
+	assert_non_null(r->nh);
+	assert_non_null(r->nh_vrf);
+	r->n_nh = 1;
+	r->nh[0].ifindex = ifindex;
+	if (via)
+		assert_int_equal(sdp_addr_parse(&r->nh[0].via, via), 0);
+	if (out_label) {
+		r->nh[0].n_labels = 1;
+		r->nh[0].labels[0] = out_label;
+	}
+	r->lsp.in_label = in;
+	r->lsp.proto = SDP_RTPROT;
+	r->lsp.nexthops = r->nh;
+	r->lsp.n_nexthops = 1;
+}
+
+static void mk_lsp_del(struct sn_req *r, uint32_t in)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = SN_KIND_LSP;
+	r->cmd = SDP_CMD_DELETE;
+	r->lsp.in_label = in;
+}
+
+static void mk_route(struct sn_req *r, enum sdp_cmd cmd, uint32_t table,
+		     const char *dst, uint8_t len, const char *via,
+		     uint32_t label)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = SN_KIND_ROUTE;
+	r->cmd = cmd;
+	r->owner = 9;
+	assert_int_equal(sdp_addr_parse(&r->route.dst, dst), 0);
+	r->route.family = r->route.dst.family;
+	r->route.dst_len = len;
+	r->route.table = table;
+	r->route.proto = 186;
+	r->route.metric = SN_ROUTE_METRIC;
+	r->route.type = RTN_UNICAST;
+	if (cmd == SDP_CMD_DELETE)
+		return;
+	r->nh = calloc(1, sizeof(*r->nh));
+	r->nh_vrf = calloc(1, sizeof(*r->nh_vrf));
+	r->n_nh = 1;
+	r->nh[0].ifindex = 3;
+	assert_int_equal(sdp_addr_parse(&r->nh[0].via, via), 0);
+	if (label) {
+		r->nh[0].n_labels = 2;
+		r->nh[0].labels[0] = 16;
+		r->nh[0].labels[1] = label;
+	}
+	r->route.nexthops = r->nh;
+	r->route.n_nexthops = 1;
+}
+
+static size_t apply(struct fx *f, struct sn_req *r, size_t n)
+{
+	size_t failed = sn_table_apply(f->t, f->dp, r, n, &f->pol);
+
+	for (size_t i = 0; i < n; i++)
+		sn_req_fini(&r[i]);
+	return failed;
+}
+
+static struct sdp_addr A(const char *s)
+{
+	struct sdp_addr a;
+
+	assert_int_equal(sdp_addr_parse(&a, s), 0);
+	return a;
+}
+
+/* What the record logged, for the tests that look. */
+static char logged[4096];
+
+static void log_cb(int warn, const char *msg)
+{
+	size_t len = strlen(logged);
+
+	snprintf(logged + len, sizeof(logged) - len, "%s%s\n",
+		 warn ? "W " : "I ", msg);
+}
+
+/* --- programming ---------------------------------------------------- */
+
+static void test_apply_records_and_raises(void **state)
+{
+	struct fx *f = *state;
+	struct sn_req r[2];
+	const struct sn_entry *e;
+	uint32_t pl = 0;
+
+	mk_lsp(&r[0], 1000, "10.0.0.2", 3, 2000);
+	mk_lsp(&r[1], 17, NULL, 50, 0); /* pop into a VRF device */
+	assert_int_equal(apply(f, r, 2), 0);
+	assert_int_equal(r[0].result, 0);
+	assert_int_equal(r[1].result, 0);
+
+	/* platform_labels was 0: raised once, to cover label 1000 */
+	assert_int_equal(sdp_platform_labels_get(f->dp, &pl), 0);
+	assert_int_equal(pl, 1001);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->platform_raises),
+			 1);
+	assert_true(log_find(f->dp, "lsp replace in=1000 proto=224") >= 0);
+	assert_true(log_find(f->dp, "lsp replace in=17 proto=224") >= 0);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->lsp_ops), 2);
+
+	e = sn_table_find_lsp(f->t, 1000);
+	assert_non_null(e);
+	assert_int_equal(e->state, SN_K_INSTALLED);
+	assert_true(e->zebra_ok);
+	assert_int_equal(e->n_nh, 1);
+	assert_int_equal(e->nh[0].labels[0], 2000);
+	assert_string_equal(e->reason, "");
+	assert_int_equal(sn_table_count(f->t), 2);
+
+	/* a delete removes the entry and the kernel's LSP */
+	mk_lsp_del(&r[0], 1000);
+	assert_int_equal(apply(f, r, 1), 0);
+	assert_null(sn_table_find_lsp(f->t, 1000));
+	assert_true(log_find(f->dp, "lsp delete in=1000") >= 0);
+	assert_int_equal(sn_table_count(f->t), 1);
+}
+
+static void test_platform_labels_leave(void **state)
+{
+	struct fx *f = *state;
+	struct sn_req r[2];
+	const struct sn_entry *e;
+
+	f->pol.raise_platform_labels = false;
+	assert_int_equal(sdp_sysctl_set(f->dp, "net.mpls.platform_labels",
+					"100"),
+			 0);
+	mk_lsp(&r[0], 50, "10.0.0.2", 3, 60);	/* fits */
+	mk_lsp(&r[1], 500, "10.0.0.2", 3, 60); /* does not */
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(apply(f, r, 2), 1);
+	assert_int_equal(r[0].result, 0);
+	assert_int_equal(r[1].result, -ERANGE);
+	assert_non_null(strstr(r[1].reason, "net.mpls.platform_labels (100)"));
+	assert_non_null(strstr(r[1].reason, "policy is leave"));
+	/* nothing was sent for the label that cannot fit */
+	assert_int_equal(log_find(f->dp, "lsp replace in=500"), -1);
+	assert_true(log_find(f->dp, "lsp replace in=50 ") >= 0);
+
+	e = sn_table_find_lsp(f->t, 500);
+	assert_non_null(e);
+	assert_int_equal(e->state, SN_K_FAILED);
+	assert_false(e->zebra_ok);
+	assert_non_null(strstr(e->reason, "platform_labels"));
+}
+
+static void test_kernel_refusal_has_extack(void **state)
+{
+	struct fx *f = *state;
+	struct sn_req r[2];
+	const struct sn_entry *e;
+
+	mk_lsp(&r[0], 100, "10.0.0.2", 3, 200);
+	mk_lsp(&r[1], 101, "10.0.0.2", 3, 201);
+	sdp_null_fail(f->dp, SDP_OP_LSP_REPLACE, 1, EINVAL,
+		      "Invalid label - must be MPLS_LABEL_FIRST_UNRESERVED or higher");
+	assert_int_equal(apply(f, r, 2), 1);
+	assert_int_equal(r[0].result, -EINVAL);
+	assert_non_null(strstr(r[0].reason, "MPLS_LABEL_FIRST_UNRESERVED"));
+	assert_non_null(strstr(r[0].reason, "lsp replace in=100"));
+	assert_int_equal(r[1].result, 0); /* independent */
+
+	e = sn_table_find_lsp(f->t, 100);
+	assert_int_equal(e->state, SN_K_FAILED);
+	assert_non_null(strstr(e->reason, "MPLS_LABEL_FIRST_UNRESERVED"));
+	assert_int_equal(sn_table_find_lsp(f->t, 101)->state, SN_K_INSTALLED);
+
+	/* a later successful replace clears the failure */
+	mk_lsp(&r[0], 100, "10.0.0.2", 3, 200);
+	assert_int_equal(apply(f, r, 1), 0);
+	e = sn_table_find_lsp(f->t, 100);
+	assert_int_equal(e->state, SN_K_INSTALLED);
+	assert_true(e->zebra_ok);
+	assert_string_equal(e->reason, "");
+}
+
+static void test_translation_failure_not_sent(void **state)
+{
+	struct fx *f = *state;
+	struct sn_req r;
+
+	mk_lsp(&r, 300, "10.0.0.2", 3, 400);
+	r.result = -E2BIG;
+	snprintf(r.reason, sizeof(r.reason), "lsp in=300: more than 16 out-labels");
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(apply(f, &r, 1), 1);
+	assert_int_equal(sdp_null_log_count(f->dp), 0);
+	assert_int_equal(sn_table_find_lsp(f->t, 300)->state, SN_K_FAILED);
+	assert_non_null(strstr(sn_table_find_lsp(f->t, 300)->reason, "16"));
+}
+
+static void test_routes(void **state)
+{
+	struct fx *f = *state;
+	struct sn_req r[3];
+	struct sdp_addr d = A("10.4.0.0"), d2 = A("10.5.0.0");
+	const struct sn_entry *e;
+
+	mk_route(&r[0], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 80);
+	/* a table satnet does not manage (ownership moved meanwhile):
+	 * programmed, but not kept in the record */
+	mk_route(&r[1], SDP_CMD_REPLACE, 20, "10.5.0.0", 24, "152.0.12.2", 0);
+	/* deleting a route the kernel does not have is fine */
+	mk_route(&r[2], SDP_CMD_DELETE, 10, "10.6.0.0", 24, NULL, 0);
+	assert_int_equal(apply(f, r, 3), 0);
+	assert_int_equal(r[2].result, 0);
+
+	e = sn_table_find_route(f->t, AF_INET, 10, &d, 24);
+	assert_non_null(e);
+	assert_int_equal(e->state, SN_K_INSTALLED);
+	assert_int_equal(e->proto, 186);
+	assert_int_equal(e->metric, SN_ROUTE_METRIC);
+	assert_int_equal(e->nh[0].labels[1], 80);
+	assert_null(sn_table_find_route(f->t, AF_INET, 20, &d2, 24));
+	assert_true(log_find(f->dp, "route replace inet table=10 dst=10.4.0.0/24") >= 0);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->route_ops), 3);
+
+	mk_route(&r[0], SDP_CMD_DELETE, 10, "10.4.0.0", 24, NULL, 0);
+	assert_int_equal(apply(f, r, 1), 0);
+	assert_null(sn_table_find_route(f->t, AF_INET, 10, &d, 24));
+
+	/* a no-op (system route) removes a stale record, sends nothing */
+	mk_route(&r[0], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 80);
+	assert_int_equal(apply(f, r, 1), 0);
+	mk_route(&r[0], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 0);
+	r[0].noop = true;
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(apply(f, r, 1), 0);
+	assert_int_equal(sdp_null_log_count(f->dp), 0);
+	assert_null(sn_table_find_route(f->t, AF_INET, 10, &d, 24));
+}
+
+/* --- readback ------------------------------------------------------- */
+
+static void test_reconcile_clean(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sn_req r[2];
+
+	mk_lsp(&r[0], 1000, "10.0.0.2", 3, 2000);
+	mk_route(&r[1], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 80);
+	assert_int_equal(apply(f, r, 2), 0);
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, false, &res),
+			 0);
+	assert_int_equal(res.checked, 2);
+	assert_int_equal(res.missing + res.differs + res.repaired, 0);
+	/* one MPLS dump, and IPv4 + IPv6 of table 10; nothing written */
+	assert_true(log_find(f->dp, "lsp dump") >= 0);
+	assert_true(log_find(f->dp, "route dump inet table=10") >= 0);
+	assert_true(log_find(f->dp, "route dump inet6 table=10") >= 0);
+	assert_int_equal(log_count(f->dp, "lsp replace"), 0);
+	assert_int_equal(log_count(f->dp, "route replace"), 0);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->reconciles), 1);
+}
+
+static void test_reconcile_repairs_drift(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sn_req r[3];
+	struct sdp_nexthop other = {0};
+	struct sdp_lsp hand = {0};
+	struct sdp_route gone = {0};
+	struct sdp_addr d = A("10.4.0.0");
+	const struct sn_entry *e;
+
+	mk_lsp(&r[0], 1000, "10.0.0.2", 3, 2000);
+	mk_lsp(&r[1], 1001, "10.0.0.2", 3, 2001);
+	mk_route(&r[2], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 80);
+	assert_int_equal(apply(f, r, 3), 0);
+
+	/* Behind satnet's back: 1000 deleted, 1001 re-pointed, route gone */
+	hand.in_label = 1000;
+	assert_int_equal(sdp_lsp_delete(f->dp, &hand), 0);
+	other.ifindex = 4;
+	other.via = A("10.9.9.9");
+	other.n_labels = 1;
+	other.labels[0] = 7777;
+	hand.in_label = 1001;
+	hand.nexthops = &other;
+	hand.n_nexthops = 1;
+	assert_int_equal(sdp_lsp_replace(f->dp, &hand), 0);
+	gone.family = AF_INET;
+	gone.dst = d;
+	gone.dst_len = 24;
+	gone.table = 10;
+	gone.proto = 186;
+	gone.metric = SN_ROUTE_METRIC;
+	assert_int_equal(sdp_route_delete(f->dp, &gone), 0);
+
+	sdp_null_log_clear(f->dp);
+	logged[0] = '\0';
+	sn_table_set_log(f->t, log_cb);
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, false, &res),
+			 0);
+	assert_non_null(strstr(logged, "W readback: lsp in-label 1000 missing: not in the kernel"));
+	assert_non_null(strstr(logged, "W readback: lsp in-label 1001 differs: kernel has in=1001"));
+	assert_non_null(strstr(logged, "W readback: route table 10 10.4.0.0/24 missing"));
+	assert_int_equal(res.checked, 3);
+	assert_int_equal(res.missing, 2);
+	assert_int_equal(res.differs, 1);
+	assert_int_equal(res.repaired, 3);
+	assert_int_equal(res.repair_failed, 0);
+	assert_true(log_find(f->dp, "lsp replace in=1000 proto=224") >= 0);
+	assert_true(log_find(f->dp, "lsp replace in=1001 proto=224") >= 0);
+	assert_true(log_find(f->dp, "route replace inet table=10 dst=10.4.0.0/24") >= 0);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->repairs), 3);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->drift), 3);
+
+	e = sn_table_find_lsp(f->t, 1001);
+	assert_int_equal(e->state, SN_K_INSTALLED);
+	assert_int_equal(e->repairs, 1);
+	e = sn_table_find_route(f->t, AF_INET, 10, &d, 24);
+	assert_int_equal(e->state, SN_K_INSTALLED);
+	assert_int_equal(e->repairs, 1);
+
+	/* Repaired for real: the next readback finds nothing to do. */
+	sdp_null_log_clear(f->dp);
+	sn_table_reconcile(f->t, f->dp, &f->pol, false, &res);
+	assert_int_equal(res.missing + res.differs, 0);
+	assert_int_equal(log_count(f->dp, "lsp replace"), 0);
+}
+
+static void test_reconcile_ecmp_route_shrunk(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sn_req r;
+	struct sdp_nexthop one = {.ifindex = 3};
+	struct sdp_route hand = {0};
+	struct sdp_addr d = A("10.9.4.0");
+	const struct sn_entry *e;
+
+	mk_route(&r, SDP_CMD_REPLACE, 10, "10.9.4.0", 24, "192.0.2.2", 0);
+	/* a second path */
+	r.nh = realloc(r.nh, 2 * sizeof(*r.nh));
+	r.nh_vrf = realloc(r.nh_vrf, 2 * sizeof(*r.nh_vrf));
+	r.nh[1] = r.nh[0];
+	r.nh[1].via = A("192.0.2.3");
+	r.nh_vrf[1] = 0;
+	r.n_nh = 2;
+	r.route.nexthops = r.nh;
+	r.route.n_nexthops = 2;
+	assert_int_equal(apply(f, &r, 1), 0);
+	assert_int_equal(sn_table_find_route(f->t, AF_INET, 10, &d, 24)->n_nh,
+			 2);
+
+	/* replaced by hand with a single other path */
+	one.via = A("192.0.2.9");
+	hand.family = AF_INET;
+	hand.dst = d;
+	hand.dst_len = 24;
+	hand.table = 10;
+	hand.proto = 186;
+	hand.metric = SN_ROUTE_METRIC;
+	hand.nexthops = &one;
+	hand.n_nexthops = 1;
+	assert_int_equal(sdp_route_replace(f->dp, &hand), 0);
+
+	sdp_null_log_clear(f->dp);
+	sn_table_reconcile(f->t, f->dp, &f->pol, false, &res);
+	assert_int_equal(res.differs, 1);
+	assert_int_equal(res.repaired, 1);
+	e = sn_table_find_route(f->t, AF_INET, 10, &d, 24);
+	assert_int_equal(e->state, SN_K_INSTALLED);
+	assert_true(log_find(f->dp, "route replace inet table=10 dst=10.9.4.0/24") >= 0);
+}
+
+static void test_reconcile_repair_refused_then_retried(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sdp_lsp hand = {.in_label = 1000};
+	struct sn_req r;
+	const struct sn_entry *e;
+
+	mk_lsp(&r, 1000, "10.0.0.2", 3, 2000);
+	assert_int_equal(apply(f, &r, 1), 0);
+	assert_int_equal(sdp_lsp_delete(f->dp, &hand), 0);
+
+	sdp_null_fail(f->dp, SDP_OP_LSP_REPLACE, 1, ENETDOWN,
+		      "Nexthop device is not up");
+	sn_table_reconcile(f->t, f->dp, &f->pol, false, &res);
+	assert_int_equal(res.missing, 1);
+	assert_int_equal(res.repair_failed, 1);
+	e = sn_table_find_lsp(f->t, 1000);
+	assert_int_equal(e->state, SN_K_FAILED);
+	assert_non_null(strstr(e->reason, "repair: "));
+	assert_non_null(strstr(e->reason, "Nexthop device is not up"));
+	/* zebra was told it is installed: keep trying */
+	assert_true(e->zebra_ok);
+
+	sn_table_reconcile(f->t, f->dp, &f->pol, false, &res);
+	assert_int_equal(res.repaired, 1);
+	assert_int_equal(sn_table_find_lsp(f->t, 1000)->state, SN_K_INSTALLED);
+}
+
+static void test_reconcile_leaves_failed_alone(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sn_req r;
+
+	/* failed towards zebra: zebra thinks it is not installed */
+	mk_lsp(&r, 1000, "10.0.0.2", 3, 2000);
+	sdp_null_fail(f->dp, SDP_OP_LSP_REPLACE, 1, EINVAL, NULL);
+	assert_int_equal(apply(f, &r, 1), 1);
+
+	sdp_null_log_clear(f->dp);
+	sn_table_reconcile(f->t, f->dp, &f->pol, true, &res);
+	assert_int_equal(res.checked, 0);
+	assert_int_equal(log_count(f->dp, "lsp replace"), 0);
+	assert_int_equal(sn_table_find_lsp(f->t, 1000)->state, SN_K_FAILED);
+}
+
+static void test_reconcile_sweeps_stale_after_grace(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sdp_nexthop nh = {.ifindex = 3};
+	struct sdp_lsp old = {.in_label = 555, .proto = SDP_RTPROT};
+	struct sdp_lsp ldp = {.in_label = 556, .proto = 193};
+	struct sn_req r;
+
+	nh.via = A("10.0.0.2");
+	old.nexthops = ldp.nexthops = &nh;
+	old.n_nexthops = ldp.n_nexthops = 1;
+	/* an earlier run's LSP, and one some other program installed */
+	assert_int_equal(sdp_lsp_replace(f->dp, &old), 0);
+	assert_int_equal(sdp_lsp_replace(f->dp, &ldp), 0);
+	mk_lsp(&r, 1000, "10.0.0.2", 3, 2000);
+	assert_int_equal(apply(f, &r, 1), 0);
+
+	/* within the grace period: counted, kept */
+	sdp_null_log_clear(f->dp);
+	sn_table_reconcile(f->t, f->dp, &f->pol, false, &res);
+	assert_int_equal(res.stale, 1);
+	assert_int_equal(res.swept, 0);
+	assert_int_equal(log_count(f->dp, "lsp delete"), 0);
+
+	/* after it: removed, and only satnet's */
+	sdp_null_log_clear(f->dp);
+	sn_table_reconcile(f->t, f->dp, &f->pol, true, &res);
+	assert_int_equal(res.stale, 1);
+	assert_int_equal(res.swept, 1);
+	assert_true(log_find(f->dp, "lsp delete in=555") >= 0);
+	assert_int_equal(log_find(f->dp, "lsp delete in=556"), -1);
+	assert_int_equal(log_find(f->dp, "lsp delete in=1000"), -1);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->swept), 1);
+
+	sn_table_reconcile(f->t, f->dp, &f->pol, true, &res);
+	assert_int_equal(res.stale, 0);
+}
+
+static void test_reconcile_dump_failure_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sdp_lsp hand = {.in_label = 1000};
+	struct sn_req r;
+
+	mk_lsp(&r, 1000, "10.0.0.2", 3, 2000);
+	assert_int_equal(apply(f, &r, 1), 0);
+	assert_int_equal(sdp_lsp_delete(f->dp, &hand), 0);
+	sdp_null_fail(f->dp, SDP_OP_LSP_DUMP, 1, EINTR, NULL);
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, true, &res),
+			 -EINTR);
+	assert_int_equal(res.dump_err, -EINTR);
+	/* an unreadable dump proves nothing: no "missing", no repair */
+	assert_int_equal(sn_table_find_lsp(f->t, 1000)->state, SN_K_INSTALLED);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->reconcile_errors),
+			 1);
+}
+
+static void test_prune_and_export(void **state)
+{
+	static const uint32_t t20[] = {20};
+	struct fx *f = *state;
+	struct sn_req r[4];
+	struct sn_view v;
+	struct sdp_addr d = A("10.4.0.0");
+
+	mk_route(&r[0], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 80);
+	mk_lsp(&r[1], 2000, "10.0.0.2", 3, 1);
+	mk_lsp(&r[2], 16, "10.0.0.2", 3, 0);
+	mk_route(&r[3], SDP_CMD_REPLACE, 10, "10.1.0.0", 24, "152.0.12.2", 81);
+	assert_int_equal(apply(f, r, 4), 0);
+
+	assert_int_equal(sn_table_export(f->t, &v), 0);
+	assert_int_equal(v.n, 4);
+	/* LSPs by label, then routes by table and prefix */
+	assert_int_equal(v.e[0].kind, SN_KIND_LSP);
+	assert_int_equal(v.e[0].in_label, 16);
+	assert_int_equal(v.e[1].in_label, 2000);
+	assert_int_equal(v.e[2].kind, SN_KIND_ROUTE);
+	assert_int_equal(v.e[2].dst.bytes[1], 1); /* 10.1.0.0 */
+	assert_int_equal(v.e[3].dst.bytes[1], 4); /* 10.4.0.0 */
+	/* deep copies: independent of the record */
+	assert_ptr_not_equal(v.e[3].nh,
+			     sn_table_find_route(f->t, AF_INET, 10, &d, 24)->nh);
+	assert_int_equal(v.e[3].nh[0].labels[1], 80);
+	sn_view_free(&v);
+	assert_int_equal(v.n, 0);
+
+	/* table 10 no longer satnet's: its routes leave the record */
+	sn_policy_set_tables(&f->pol, t20, 1);
+	sn_table_prune(f->t, &f->pol);
+	assert_int_equal(sn_table_count(f->t), 2);
+	assert_null(sn_table_find_route(f->t, AF_INET, 10, &d, 24));
+	assert_non_null(sn_table_find_lsp(f->t, 16));
+}
+
+static void test_many_entries(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sn_req *r = calloc(3000, sizeof(*r));
+	size_t i;
+
+	assert_non_null(r);
+	for (i = 0; i < 3000; i++)
+		mk_lsp(&r[i], (uint32_t)(16 + i), "10.0.0.2", 3,
+		       (uint32_t)(100000 + i));
+	assert_int_equal(apply(f, r, 3000), 0);
+	assert_int_equal(sn_table_count(f->t), 3000);
+	for (i = 0; i < 3000; i++)
+		assert_non_null(sn_table_find_lsp(f->t, (uint32_t)(16 + i)));
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, true, &res),
+			 0);
+	assert_int_equal(res.checked, 3000);
+	assert_int_equal(res.missing + res.differs + res.stale, 0);
+	for (i = 0; i < 3000; i++)
+		mk_lsp_del(&r[i], (uint32_t)(16 + i));
+	assert_int_equal(apply(f, r, 3000), 0);
+	assert_int_equal(sn_table_count(f->t), 0);
+	free(r);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_apply_records_and_raises),
+		T(test_platform_labels_leave),
+		T(test_kernel_refusal_has_extack),
+		T(test_translation_failure_not_sent),
+		T(test_routes),
+		T(test_reconcile_clean),
+		T(test_reconcile_repairs_drift),
+		T(test_reconcile_ecmp_route_shrunk),
+		T(test_reconcile_repair_refused_then_retried),
+		T(test_reconcile_leaves_failed_alone),
+		T(test_reconcile_sweeps_stale_after_grace),
+		T(test_reconcile_dump_failure_changes_nothing),
+		T(test_prune_and_export),
+		T(test_many_entries),
+	};
+
+	return cmocka_run_group_tests_name("satnet dplane record", tests, NULL,
+					   NULL);
+}
