@@ -273,6 +273,19 @@ static bool dp_req_retry(struct dp_req *r)
 	return r->tries < SDP_BATCH_TRIES;
 }
 
+int dp_req_run_one(struct sdp *dp, struct dp_req *r, int init_ret)
+{
+	struct dp_req *v[1] = {r};
+	int ret = init_ret;
+
+	if (ret == 0)
+		ret = dp_reqs_run(dp, v, 1);
+	else if (r->text)
+		dp_error_from_req(dp, r);
+	dp_req_fini(r);
+	return ret;
+}
+
 int dp_reqs_run(struct sdp *dp, struct dp_req **v, size_t n)
 {
 	struct dp_req **pend;

@@ -183,17 +183,9 @@ static int dp_lsp_run(struct sdp *dp, const struct sdp_lsp *lsp,
 		      enum sdp_cmd cmd)
 {
 	struct dp_req r = {0};
-	struct dp_req *v[1] = {&r};
-	int ret;
 
 	dp_error_clear(dp);
-	ret = dp_lsp_req_init(&r, lsp, cmd);
-	if (ret == 0)
-		ret = dp_reqs_run(dp, v, 1);
-	else if (r.text)
-		dp_error_from_req(dp, &r);
-	dp_req_fini(&r);
-	return ret;
+	return dp_req_run_one(dp, &r, dp_lsp_req_init(&r, lsp, cmd));
 }
 
 int sdp_lsp_replace(struct sdp *dp, const struct sdp_lsp *lsp)

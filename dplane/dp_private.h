@@ -89,6 +89,9 @@ char *dp_req_errtext(const struct dp_req *r);
 void dp_req_answer(struct dp_req *r, int err, const char *errmsg);
 void dp_req_fini(struct dp_req *r);
 int dp_reqs_run(struct sdp *dp, struct dp_req **v, size_t n);
+/* Run one request that its init function (returning init_ret) filled,
+ * record the error of a request that could not even be built, free it. */
+int dp_req_run_one(struct sdp *dp, struct dp_req *r, int init_ret);
 int dp_run_one(struct sdp *dp, enum sdp_op op, enum sdp_cmd cmd,
 	       struct nl_msg *msg, char *text);
 int dp_nlerr(int nlerr);

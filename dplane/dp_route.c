@@ -277,20 +277,12 @@ int dp_route_req_init(struct dp_req *r, const struct sdp_route *route,
 }
 
 static int dp_route_run(struct sdp *dp, const struct sdp_route *route,
-			enum sdp_cmd cmd)
+		      enum sdp_cmd cmd)
 {
 	struct dp_req r = {0};
-	struct dp_req *v[1] = {&r};
-	int ret;
 
 	dp_error_clear(dp);
-	ret = dp_route_req_init(&r, route, cmd);
-	if (ret == 0)
-		ret = dp_reqs_run(dp, v, 1);
-	else if (r.text)
-		dp_error_from_req(dp, &r);
-	dp_req_fini(&r);
-	return ret;
+	return dp_req_run_one(dp, &r, dp_route_req_init(&r, route, cmd));
 }
 
 int sdp_route_replace(struct sdp *dp, const struct sdp_route *route)

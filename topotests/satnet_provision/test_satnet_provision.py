@@ -173,6 +173,8 @@ def test_vrf_isolation():
     "ce1 (in vrf cust) reaches its gateway but not r1's core address"
     tgen = _tgen()
     ce1 = tgen.gears["ce1"]
+    # the gateway address on the (now enslaved) VRF member: not satnet's
+    tgen.gears["r1"].cmd_raises("ip addr replace 203.0.113.1/24 dev r1-eth1")
     satnet.wait_until(
         lambda: None if "1 received" in ce1.cmd("ping -c1 -W1 203.0.113.1") else "no reply",
         timeout=20,
@@ -225,10 +227,10 @@ def test_zebra_restart_no_duplicates():
     tgen = _tgen()
     r1 = tgen.gears["r1"]
     ifindex = satnet.ip_json(r1, "link show dev cust")[0]["ifindex"]
-    r1.killRouterDaemons(["zebra"])
+    r1.net.killRouterDaemons(["zebra"])
     # the kernel keeps forwarding state while zebra is away
     assert _vrf_ok(r1) is None
-    r1.startRouterDaemons(["zebra"])
+    r1.net.startRouterDaemons(["zebra"])
     satnet.wait_json(
         r1, "show satnet json", {"vrfs": [{"name": "cust", "kernel": {"state": "installed"}}]},
         timeout=60,
