@@ -363,19 +363,17 @@ static void mpls_if_install(const char *ifname, struct satnet_kobj *k,
 
 static void platform_labels(const struct satnet_cfg *cfg)
 {
-	uint32_t now = 0;
 	int ret;
 
 	if (!cfg->has_range || cfg->platform == SATNET_PLATFORM_LEAVE ||
 	    !satnet_zebra.rt.mpls_kernel)
 		return;
-	ret = sdp_platform_labels_raise(dp, cfg->label_hi + 1, &now);
+	ret = sdp_platform_labels_raise(dp, cfg->label_hi + 1, NULL);
 	if (ret) {
 		satnet_zebra.counters.kernel_errors++;
 		zlog_warn("satnet: raising net.mpls.platform_labels to %u: %s",
 			  cfg->label_hi + 1, strerror(-ret));
 	}
-	satnet_zebra.rt.platform_labels = now;
 }
 
 /* Install everything the configuration asks for and record the states. */
@@ -484,7 +482,6 @@ void satnet_provision_init(void)
 			 strerror(-ret));
 		dp = NULL;
 	}
-	satnet_zebra.rt.platform_labels = satnet_platform_labels_read();
 	hook_register(if_add, satnet_if_event);
 	hook_register(if_del, satnet_if_event);
 	thread_add_timer(satnet_zebra.master, reconcile_timer, NULL,

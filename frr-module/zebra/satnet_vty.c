@@ -306,6 +306,24 @@ static json_object *kobj_json(const struct satnet_kobj *k)
 	return j;
 }
 
+/* One configured VRF with its kernel state (show satnet, show satnet vrf). */
+static json_object *vrf_json(const struct satnet_cfg_vrf *v,
+			     const struct satnet_kobj *k, bool with_adopt)
+{
+	json_object *jv = json_object_new_object();
+	json_object *jm = json_object_new_array();
+
+	json_object_string_add(jv, "name", v->name);
+	json_object_int_add(jv, "table", v->table);
+	if (with_adopt)
+		json_object_boolean_add(jv, "adopt", v->adopt);
+	for (size_t m = 0; m < v->n_members; m++)
+		json_object_array_add(jm, json_object_new_string(v->members[m]));
+	json_object_object_add(jv, "members", jm);
+	json_object_object_add(jv, "kernel", kobj_json(k));
+	return jv;
+}
+
 static void show_satnet_json(struct vty *vty)
 {
 	const struct satnet_zebra *sz = &satnet_zebra;
@@ -335,20 +353,9 @@ static void show_satnet_json(struct vty *vty)
 	json_object_int_add(lr, "used", satnet_labels_used());
 	json_object_object_add(j, "labelRange", lr);
 
-	for (size_t i = 0; i < c->n_vrfs; i++) {
-		const struct satnet_cfg_vrf *v = &c->vrfs[i];
-		json_object *jv = json_object_new_object();
-		json_object *jm = json_object_new_array();
-
-		json_object_string_add(jv, "name", v->name);
-		json_object_int_add(jv, "table", v->table);
-		for (size_t m = 0; m < v->n_members; m++)
-			json_object_array_add(jm, json_object_new_string(
-							  v->members[m]));
-		json_object_object_add(jv, "members", jm);
-		json_object_object_add(jv, "kernel", kobj_json(&sz->vrf_k[i]));
-		json_object_array_add(vrfs, jv);
-	}
+	for (size_t i = 0; i < c->n_vrfs; i++)
+		json_object_array_add(vrfs,
+				      vrf_json(&c->vrfs[i], &sz->vrf_k[i], false));
 	json_object_object_add(j, "vrfs", vrfs);
 
 	for (size_t i = 0; i < c->n_mpls_ifs; i++) {
@@ -435,19 +442,8 @@ DEFPY(show_satnet_vrf, show_satnet_vrf_cmd,
 			continue;
 		found = true;
 		if (json) {
-			json_object *jv = json_object_new_object();
-			json_object *jm = json_object_new_array();
-
-			json_object_string_add(jv, "name", v->name);
-			json_object_int_add(jv, "table", v->table);
-			json_object_boolean_add(jv, "adopt", v->adopt);
-			for (size_t m = 0; m < v->n_members; m++)
-				json_object_array_add(
-					jm, json_object_new_string(v->members[m]));
-			json_object_object_add(jv, "members", jm);
-			json_object_object_add(jv, "kernel",
-					       kobj_json(&sz->vrf_k[i]));
-			json_object_array_add(jvrfs, jv);
+			json_object_array_add(jvrfs,
+					      vrf_json(v, &sz->vrf_k[i], true));
 			continue;
 		}
 		vty_out(vty, "vrf %s table %u%s: %s%s%s\n", v->name, v->table,

@@ -51,9 +51,7 @@ struct satnet_zebra {
 
 	/* Runtime facts. */
 	struct {
-		bool mpls_kernel;	  /* /proc/sys/net/mpls at start */
-		uint32_t platform_labels; /* as last read */
-		bool isolation_applied;	  /* local rule moved */
+		bool mpls_kernel; /* /proc/sys/net/mpls at start */
 	} rt;
 
 	/* Counters, shown by `show satnet`. */
