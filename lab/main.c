@@ -39,6 +39,7 @@ static const char usage_main[] =
 	"  demo [TOPOLOGY]    run --report on examples/constellation.json\n"
 	"  export containerlab TOPOLOGY [-o FILE]   a containerlab topology\n"
 	"  config TOPOLOGY [NODE]   print the frr.conf generated for satellites\n"
+	"  generate grid PxS [-o FILE]   a +Grid constellation topology (JSON)\n"
 	"\n"
 	"Options: -v, --verbose (show every command run), -h, --help, --version.\n"
 	"`satnet-lab COMMAND --help` describes each command.\n"
@@ -157,6 +158,18 @@ static const char usage_export[] =
 	"satellite image, frr.conf bound in, sysctls and netem in exec) and link. With\n"
 	"-o FILE the satellites' frr.conf are written into NAME-frr/ beside FILE;\n"
 	"without, the YAML goes to stdout and no config is written.\n";
+
+static const char usage_generate[] =
+	"Usage: satnet-lab generate grid PLANESxSLOTS|N [-o FILE] [--name NAME]\n"
+	"\n"
+	"Write the topology (JSON) of a +Grid constellation: PLANES orbital planes\n"
+	"of SLOTS satellites (N alone: a square grid, N = 16, 36, 64, 100...), each\n"
+	"linked to its neighbours in its plane and in the adjacent planes, wrapping\n"
+	"around every dimension of 3 or more (a torus). Satellites satPPSS,\n"
+	"loopbacks 10.255.P.S+1, ISLs /30s from 10.100.0.0, label ranges of 1000\n"
+	"per satellite; ground stations src (on sat0000) and dst (on the\n"
+	"satellite farthest from it) in VRF video. Default name: gridPxS; output to\n"
+	"stdout, or FILE.\n";
 
 static const char usage_config[] =
 	"Usage: satnet-lab config TOPOLOGY [NODE] [--stock] [--addresses]\n"
@@ -1038,6 +1051,44 @@ static int cmd_export(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_generate(int argc, char **argv)
+{
+	static const struct option lo[] = {{"help", no_argument, NULL, 'h'},
+					   {"output", required_argument, NULL, 'o'},
+					   {"name", required_argument, NULL, 'n'},
+					   {NULL, 0, NULL, 0}};
+	const char *out = NULL, *name = NULL;
+	char defname[32];
+	int c, planes, slots;
+
+	while ((c = getopt_long(argc, argv, "hvo:n:", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_generate, stdout);
+			return 0;
+		} else if (c == 'v') {
+			verbose = 1;
+		} else if (c == 'o') {
+			out = optarg;
+		} else if (c == 'n') {
+			name = optarg;
+		} else {
+			return usage_err(usage_generate);
+		}
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "grid") != 0)
+		return usage_err(usage_generate);
+	if (generate_parse_size(argv[optind + 1], &planes, &slots)) {
+		errx_("grid size '%s': want PLANESxSLOTS (1-40 each, 2 to 1000 satellites) or a square N",
+		      argv[optind + 1]);
+		return 2;
+	}
+	if (!name) {
+		snprintf(defname, sizeof(defname), "grid%dx%d", planes, slots);
+		name = defname;
+	}
+	return generate_grid(planes, slots, name, out);
+}
+
 static int cmd_config(int argc, char **argv)
 {
 	static const struct option lo[] = {{"help", no_argument, NULL, 'h'},
@@ -1139,6 +1190,8 @@ int main(int argc, char **argv)
 		return cmd_schedule(argc, argv);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc, argv);
+	if (!strcmp(cmd, "generate"))
+		return cmd_generate(argc, argv);
 	if (!strcmp(cmd, "config"))
 		return cmd_config(argc, argv);
 	if (!strcmp(cmd, "help")) {

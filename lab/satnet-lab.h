@@ -281,6 +281,11 @@ int op_link(struct lab *l, const char *linkname, enum ev_action a,
 int export_containerlab(const struct topo *t, const char *out,
 			const char *image);
 
+/* ------------------------------------------------------------ generate */
+
+int generate_parse_size(const char *arg, int *planes, int *slots);
+int generate_grid(int planes, int slots, const char *name, const char *out);
+
 /* ------------------------------------------------------------ util */
 
 extern const char *progname;
