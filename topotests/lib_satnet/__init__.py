@@ -119,6 +119,57 @@ class _Satnet:
             err = router.check_router_running()
             assert not err, "{}: daemons not running: {}".format(name, err)
 
+    def start_configured_routers(self, tgen, confdir):
+        """Like start_routers, but each router runs only the daemons it has a
+        CONFDIR/<router>/<daemon>.conf for (zebra always): a transit node
+        need not run an empty bgpd (every process costs under TCG).  The
+        framework's cp/chown/chmod per config file run as one shell per
+        router (SATNET_TOPOTESTS_NO_BATCH=1: one process each, as FRR does)."""
+        batch = os.environ.get("SATNET_TOPOTESTS_NO_BATCH") != "1"
+        for name, router in tgen.routers().items():
+            cmds = []
+            if batch:
+                # loadConf only runs file commands and ignores their output
+                router.net.cmd_raises = lambda cmd, **_kw: cmds.append(cmd) or ""
+            try:
+                for d in DAEMONS:
+                    conf = os.path.join(confdir, name, "{}.conf".format(d))
+                    if d == "zebra" or os.path.isfile(conf):
+                        router.load_config(
+                            DAEMONS[d],
+                            conf if os.path.isfile(conf) else None,
+                            self.module_args(d),
+                        )
+            finally:
+                if batch:
+                    del router.net.cmd_raises
+            if cmds:
+                router.net.cmd_raises(" && ".join(cmds))
+        tgen.start_router()
+        for name, router in tgen.routers().items():
+            err = router.check_router_running()
+            assert not err, "{}: daemons not running: {}".format(name, err)
+
+    def start_routers_each(self, tgen, confdir, daemons):
+        """start_routers with a daemon list per router: DAEMONS maps each
+        router's name to the daemons it runs (e.g. bgpd on the PEs only).
+        Every router of the topology must be named."""
+        routers = tgen.routers()
+        missing = sorted(set(routers) - set(daemons))
+        assert not missing, "no daemon list for {}".format(missing)
+        for name, router in routers.items():
+            for d in daemons[name]:
+                conf = os.path.join(confdir, name, "{}.conf".format(d))
+                router.load_config(
+                    DAEMONS[d],
+                    conf if os.path.isfile(conf) else None,
+                    self.module_args(d),
+                )
+        tgen.start_router()
+        for name, router in routers.items():
+            err = router.check_router_running()
+            assert not err, "{}: daemons not running: {}".format(name, err)
+
     def run(self, router, cmds):
         """Run shell commands in ROUTER's namespaces; raise on the first failure."""
         if isinstance(cmds, str):
@@ -137,6 +188,15 @@ class _Satnet:
         empty list)."""
         out = router.cmd_raises("ip -j " + args)
         return json.loads(out) if out.strip() else []
+
+    def ip_json_routes(self, router, args):
+        """`ip -j ARGS` for IP routes or nexthops, parsed so that MPLS
+        encapsulations survive: iproute2 6.1 prints an `encap mpls` label
+        stack under a second "dst" key in the same object (json.loads would
+        keep only that one).  Here the route's own "dst" stays, and the
+        stack is "encapLabels" (a list of ints, outer first)."""
+        out = router.cmd_raises("ip -j " + args)
+        return json.loads(out, object_pairs_hook=_encap_pairs) if out.strip() else []
 
     # ------------------------------------------------------------ polling
     def wait_until(self, func, timeout=60, what="condition"):
@@ -214,6 +274,33 @@ class _Satnet:
             ]
         }
         self.wait_json(router, "show satnet peers json", expected, timeout)
+
+    # ------------------------------------------------------------ reachability
+    def reachable(self, node, addrs, count=2, wait=2):
+        """The subset of ADDRS that answer `ping -c COUNT -W WAIT` from NODE
+        (a router or a host); all pings run in parallel in one shell, so an
+        unreachable address costs WAIT s, not WAIT s per address."""
+        script = " ".join(
+            "(ping -n -q -c {} -i 0.2 -W {} {} >/dev/null 2>&1 && echo reached {}) &".format(
+                count, wait, shlex.quote(a), shlex.quote(a)
+            )
+            for a in addrs
+        )
+        out = node.cmd_raises("{} wait".format(script))
+        return {l.split()[1] for l in out.splitlines() if l.startswith("reached ")}
+
+
+def _encap_pairs(pairs):
+    "object_pairs_hook for ip_json_routes: a \"dst\" after \"encap\" is a label stack"
+    obj = {}
+    for key, val in pairs:
+        if key == "dst" and obj.get("encap") == "mpls":
+            obj["encapLabels"] = [int(l) for l in str(val).split("/") if l]
+        elif key not in obj:
+            obj[key] = val
+        else:
+            raise ValueError("ip -j: duplicate key {} in {}".format(key, pairs))
+    return obj
 
 
 satnet = _Satnet()
