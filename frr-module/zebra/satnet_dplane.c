@@ -103,6 +103,10 @@ static struct satnet_dplane {
 	uint32_t gen_pt;
 	struct sn_policy pol_main; /* main thread, scratch */
 	struct sn_policy pol_prev; /* main thread: last published */
+	/* until the first configuration is applied: the tables of satnet's
+	 * VRF devices found at start (satnet_provision_owned_tables) */
+	uint32_t boot_tables[SN_TABLES_MAX];
+	size_t n_boot_tables;
 
 	/* the record; written by the pthread only */
 	struct sn_table *tbl;
@@ -626,7 +630,9 @@ void satnet_dplane_policy_update(void)
 
 	memset(p, 0, sizeof(*p));
 	p->raise_platform_labels = c->platform != SATNET_PLATFORM_LEAVE;
-	if (c->n_vrfs) {
+	if (!satnet_zebra.counters.applies) {
+		sn_policy_set_tables(p, g.boot_tables, g.n_boot_tables);
+	} else if (c->n_vrfs) {
 		tables = XCALLOC(MTYPE_SATNET_DPLANE,
 				 c->n_vrfs * sizeof(*tables));
 		for (size_t i = 0; i < c->n_vrfs; i++)
@@ -645,8 +651,9 @@ void satnet_dplane_policy_update(void)
 	if (atomic_load(&g.running))
 		thread_add_event(g.fthread->master, sdpl_refresh, NULL, 0,
 				 &g.t_refresh);
-	/* Published first: the dplane thread decides with the new set. */
-	if (!atomic_load(&g.shutdown))
+	/* Published first: the dplane thread decides with the new set. At
+	 * start (nothing applied yet) zebra has installed nothing to hand over. */
+	if (!atomic_load(&g.shutdown) && satnet_zebra.counters.applies)
 		sdpl_resend_changed(&g.pol_prev, p);
 	memcpy(&g.pol_prev, p, sizeof(g.pol_prev));
 }
@@ -866,6 +873,11 @@ void satnet_dplane_init(void)
 	}
 	sn_table_set_log(g.tbl, sdpl_log);
 	g.ctr = sn_table_counters(g.tbl);
+	g.n_boot_tables = satnet_provision_owned_tables(g.boot_tables,
+							SN_TABLES_MAX);
+	if (g.n_boot_tables)
+		zlog_info("satnet: %zu VRF table(s) of an earlier run are satnet's until the configuration is applied",
+			  g.n_boot_tables);
 	satnet_dplane_policy_update();
 
 	ret = dplane_provider_register(SDPL_NAME, DPLANE_PRIO_PRE_KERNEL,

@@ -227,6 +227,34 @@ static void sweep_unconfigured(const struct satnet_cfg *cfg)
 	}
 }
 
+/*
+ * The tables of the VRF devices satnet created in an earlier run, as
+ * zebra found them at its start. Until the first configuration is
+ * applied these are satnet's: zebra's startup sweep deletes the routes a
+ * killed zebra left there (it reads them back as its own), and it runs
+ * before the configuration (a timer of 0 s, ready before the config file's
+ * event has run; with `vtysh -b`, long before).
+ */
+size_t satnet_provision_owned_tables(uint32_t *tables, size_t max)
+{
+	struct vrf *vrf;
+	size_t n = 0;
+
+	if (!dp)
+		return 0;
+	RB_FOREACH (vrf, vrf_name_head, &vrfs_by_name) {
+		struct sdp_link l;
+
+		if (vrf->vrf_id == VRF_DEFAULT || n == max)
+			continue;
+		if (sdp_link_get(dp, vrf->name, &l) || strcmp(l.kind, "vrf")
+		    || !owned(&l) || !l.table)
+			continue;
+		tables[n++] = l.table;
+	}
+	return n;
+}
+
 /* --- installing and checking */
 
 static void kernel_error(struct satnet_kobj *k, const char *what, int ret)
@@ -429,6 +457,8 @@ void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
 						       sizeof(*sz->if_mpls_input));
 	install_all();
 	sz->counters.applies++;
+	zlog_info("satnet: configuration applied: %zu VRFs, %zu MPLS interfaces",
+		  cfg->n_vrfs, cfg->n_mpls_ifs);
 	/* Hand the new managed tables and policy to the dplane provider now
 	 * rather than at its next periodic look. */
 	satnet_dplane_policy_update();

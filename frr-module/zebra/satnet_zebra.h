@@ -87,6 +87,7 @@ extern void satnet_provision_apply(struct satnet_cfg *cfg, bool configured);
 extern void satnet_provision_env(struct satnet_cfg_env *env);
 extern void satnet_provision_reconcile(void);
 extern uint32_t satnet_platform_labels_read(void);
+extern size_t satnet_provision_owned_tables(uint32_t *tables, size_t max);
 
 /* satnet_labels.c: the label manager restricted to the range. */
 extern void satnet_labels_init(void);
