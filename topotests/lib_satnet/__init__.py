@@ -17,6 +17,9 @@ A scenario imports it after FRR's lib (sys.path holds the run directory):
     satnet.start_routers(tgen, CWD)
     satnet.wait_json(r1, "show satnet peers json", {...})
     satnet.wait_ip_json(r1, "-f mpls route show", [{"dst": "100"}])
+    # per-router daemon lists; `ip -j` routes with their MPLS label stacks
+    satnet.start_routers_each(tgen, CWD, {"pe1": ("zebra", "bgpd"), "p": ("zebra",)})
+    satnet.ip_json_routes(r1, "route show table 10")  # [{"encapLabels": [...]}]
 
 Rules for scenarios: never sleep-and-hope; poll with a deadline
 (wait_json / wait_ip_json / wait_until, built on topotest.run_and_expect);
