@@ -44,7 +44,11 @@ Asserted, in order:
     labels json`, zebra's own encoder touched neither LSPs nor table 10
     (not even for its startup sweep of the killed zebra's table-10 routes,
     which runs before the configuration is read: satnet owns the tables of
-    its VRF devices from the start), and traffic passes again.
+    its VRF devices from the start), and traffic passes again;
+ 7. pe2's VRF device is deleted under its installed routes: satnet
+    recreates it with its member, the VPN converges again, everything is
+    once, installed and equal to the kernel, no request failed, zebra's own
+    encoder still never touched table 10, and traffic passes.
 
 Every daemon's log after startup is in the router's /etc/frr (see
 runtime_logs()); teardown copies them to the results as NAME.runtime.log.
@@ -52,6 +56,7 @@ runtime_logs()); teardown copies them to the results as NAME.runtime.log.
 
 import functools
 import glob
+import json
 import os
 import re
 import sys
@@ -595,6 +600,43 @@ def test_stale_swept_after_killed_zebra():
         logs += f.read()
     assert "1 VRF table(s) of an earlier run are satnet's" in logs, \
         "pe2's zebra did not take table {} over at its start".format(TABLE)
+    problem = zebra_kernel_path_skipped("pe2")
+    assert problem is None, problem
+    traffic_passes(timeout=60)
+    for node in NODES:
+        err = tgen.gears[node].check_router_running()
+        assert not err, "{}: {}".format(node, err)
+
+
+def test_vrf_device_removed_under_routes():
+    "pe2's VRF device deleted under installed routes: recreated, nothing stale or doubled"
+    tgen = _tgen()
+    pe2 = tgen.gears["pe2"]
+    remote = CE["pe1"]["net"]
+    assert remote in kernel_impositions(pe2), kernel_impositions(pe2)
+    prov0 = _counters("pe2")
+
+    # the kernel drops table 10 with the device and releases pe2-eth0;
+    # zebra withdraws the VRF's routes (satnet's deletes find them gone)
+    pe2.cmd_raises("ip link del {}".format(VRF))
+
+    def recreated():
+        out = pe2.cmd("ip -j -d link show dev {} 2>/dev/null".format(VRF)).strip()
+        link = json.loads(out) if out else []
+        if not link or link[0].get("linkinfo", {}).get("info_data", {}).get("table") != TABLE:
+            return "vrf {} not back with table {}: {}".format(VRF, TABLE, link)
+        return _enslaved(pe2, CE["pe2"]["ifname"])
+
+    # satnet's provisioning notices the device gone (zebra's if_del) and
+    # recreates it from the configuration, member included
+    satnet.wait_until(recreated, timeout=60, what="pe2: vrf {} recreated".format(VRF))
+    _wait_all(vpn_converged, PES, CONVERGE_SEC, "VPN routes after the VRF came back")
+    _wait_all(labels_kinds, PES, 60, "labels after the VRF came back")
+    _wait_all(exactly_once, PES, 60, "exactly once after the VRF came back")
+    _wait_all(labels_match_kernel, PES, 60, "show satnet labels == kernel after the VRF came back")
+    prov = _counters("pe2")
+    assert prov["failures"] == prov0["failures"], (prov0, prov)
+    assert prov["routeRequests"] > prov0["routeRequests"], (prov0, prov)
     problem = zebra_kernel_path_skipped("pe2")
     assert problem is None, problem
     traffic_passes(timeout=60)
