@@ -11,6 +11,10 @@
 
 #include <stdint.h>
 
+#include "memory.h"
+
+DECLARE_MGROUP(SATNET_BGP);
+
 /* Per-peer facts bgpd does not keep itself: when and how often the FSM
  * changed state, so `show satnet peers` can show the last transitions.
  */
@@ -18,6 +22,11 @@
 
 /* satnet_bgp_vty.c */
 extern void satnet_bgp_vty_init(void);
+
+/* satnet_bgp_feed.c: the RDs zebra's `show satnet labels` shows. */
+struct thread_master;
+extern void satnet_bgp_feed_init(struct thread_master *tm);
+extern void satnet_bgp_feed_fini(void);
 
 /* satnet_bgp_main.c: transition log, keyed by peer. */
 struct peer;

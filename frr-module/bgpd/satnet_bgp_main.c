@@ -109,6 +109,7 @@ unsigned int satnet_bgp_transitions(const struct peer *peer,
 static int satnet_bgp_late_init(struct thread_master *tm)
 {
 	satnet_bgp_vty_init();
+	satnet_bgp_feed_init(tm);
 	return 0;
 }
 
@@ -116,6 +117,7 @@ static int satnet_bgp_fini(void)
 {
 	struct satnet_peerlog_entry *e;
 
+	satnet_bgp_feed_fini();
 	while ((e = satnet_peerlog_pop(&peerlog)))
 		XFREE(MTYPE_SATNET_PEERLOG, e);
 	satnet_peerlog_fini(&peerlog);

@@ -9,7 +9,10 @@
  * satnet VRF table that pushes labels). The record belongs to the
  * provider's pthread; this file works on a copy (sn_table_export()) and
  * resolves interface and VRF names here, on zebra's main thread, where
- * zebra's interface tables may be read.
+ * zebra's interface tables may be read. RDs are bgpd's: the bgpd module
+ * feeds them in (satnet_feed.c); a VPN label row shows its VRF's export
+ * RD, an imposition the RD of the VPN route its prefix was imported from,
+ * null when bgpd has not told (no bgpd, or not a BGP VPN route).
  *
  * Scanned by the rebuilt vtysh (vtysh/extract.pl); it lives in zebra/ so
  * that the commands go to zebra.
@@ -27,6 +30,7 @@
 #include "satnet_zebra.h"
 #include "satnet_dplane.h"
 #include "satnet_dp.h"
+#include "satnet_feed.h"
 
 #ifndef VTYSH_EXTRACT_PL
 #include "satnet_labels_vty_clippy.c"
@@ -182,6 +186,24 @@ static json_object *kernel_json(const struct sn_entry *e)
 	return k;
 }
 
+/* The export RD of the VRF a BGP per-VRF label pops into. */
+static const char *lsp_rd(const struct sn_entry *e, const char *vrf)
+{
+	return vrf && e->owner == ZEBRA_LSP_BGP ? satnet_feed_export_rd(vrf)
+						: NULL;
+}
+
+/* The RD of the VPN route an imposition's prefix was imported from. */
+static const char *imposition_rd(const struct sn_entry *e, const char *vrf)
+{
+	char pfx[INET6_ADDRSTRLEN + 4];
+
+	if (!vrf)
+		return NULL;
+	prefix_str(e, pfx, sizeof(pfx));
+	return satnet_feed_import_rd(vrf, pfx);
+}
+
 static json_object *lsp_json(const struct sn_entry *e, const char *vrf)
 {
 	json_object *j = json_object_new_object();
@@ -192,7 +214,7 @@ static json_object *lsp_json(const struct sn_entry *e, const char *vrf)
 	 * context carries no FEC otherwise; the RD is bgpd's to tell. */
 	str_or_null(j, "prefix",
 		    vrf && e->owner == ZEBRA_LSP_BGP ? "*" : NULL);
-	json_object_object_add(j, "rd", NULL);
+	str_or_null(j, "rd", lsp_rd(e, vrf));
 	json_object_object_add(j, "nexthops", nexthops_json(e));
 	json_object_object_add(j, "outLabels",
 			       labels_json(e->n_nh ? &e->nh[0] : NULL));
@@ -204,11 +226,13 @@ static json_object *lsp_json(const struct sn_entry *e, const char *vrf)
 static json_object *imposition_json(const struct sn_entry *e)
 {
 	json_object *j = json_object_new_object();
+	const char *vrf = vrf_of_table(e->table);
 	char pfx[INET6_ADDRSTRLEN + 4];
 
 	prefix_str(e, pfx, sizeof(pfx));
 	json_object_string_add(j, "prefix", pfx);
-	str_or_null(j, "vrf", vrf_of_table(e->table));
+	str_or_null(j, "rd", imposition_rd(e, vrf));
+	str_or_null(j, "vrf", vrf);
 	json_object_int_add(j, "table", e->table);
 	json_object_string_add(j, "owner", zebra_route_string(e->owner));
 	json_object_object_add(j, "nexthops", nexthops_json(e));
@@ -280,6 +304,7 @@ static void kernel_text(const struct sn_entry *e, char *buf, size_t len)
 static void show_lsp_text(struct vty *vty, const struct sn_entry *e,
 			  const char *vrf)
 {
+	const char *rd = lsp_rd(e, vrf);
 	char nhs[80], lbl[96], k[SN_REASON_LEN + 16];
 
 	kernel_text(e, k, sizeof(k));
@@ -292,19 +317,20 @@ static void show_lsp_text(struct vty *vty, const struct sn_entry *e,
 			strlcpy(lbl, "-", sizeof(lbl));
 		}
 		if (i == 0)
-			vty_out(vty, "%-9u %-8s %-7s %-14s %-28s %s\n",
+			vty_out(vty, "%-9u %-8s %-7s %-13s %-14s %-28s %s\n",
 				e->in_label, lsp_owner_str(e->owner),
 				vrf && e->owner == ZEBRA_LSP_BGP ? "*" : "-",
-				lbl, nhs, k);
+				rd ? rd : "-", lbl, nhs, k);
 		else
-			vty_out(vty, "%-9s %-8s %-7s %-14s %s\n", "", "", "",
-				lbl, nhs);
+			vty_out(vty, "%-9s %-8s %-7s %-13s %-14s %s\n", "", "",
+				"", "", lbl, nhs);
 	}
 }
 
 static void show_imposition_text(struct vty *vty, const struct sn_entry *e)
 {
 	const char *vrf = vrf_of_table(e->table);
+	const char *rd = imposition_rd(e, vrf);
 	char pfx[INET6_ADDRSTRLEN + 4], nhs[80], lbl[96], vname[24];
 	char k[SN_REASON_LEN + 16];
 
@@ -321,11 +347,12 @@ static void show_imposition_text(struct vty *vty, const struct sn_entry *e)
 		else
 			strlcpy(lbl, "-", sizeof(lbl));
 		if (i == 0)
-			vty_out(vty, "%-15s %-20s %-6s %-14s %-28s %s\n", vname,
-				pfx, zebra_route_string(e->owner), lbl, nhs, k);
+			vty_out(vty, "%-15s %-13s %-20s %-6s %-14s %-28s %s\n",
+				vname, rd ? rd : "-", pfx,
+				zebra_route_string(e->owner), lbl, nhs, k);
 		else
-			vty_out(vty, "%-15s %-20s %-6s %-14s %s\n", "", "", "",
-				lbl, nhs);
+			vty_out(vty, "%-15s %-13s %-20s %-6s %-14s %s\n", "",
+				"", "", "", lbl, nhs);
 	}
 }
 
@@ -367,9 +394,9 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 			continue;
 		}
 		if (!header) {
-			vty_out(vty, "%-9s %-8s %-7s %-14s %-28s %s\n",
-				"In-label", "Owner", "Prefix", "Out-labels",
-				"Nexthop", "Kernel");
+			vty_out(vty, "%-9s %-8s %-7s %-13s %-14s %-28s %s\n",
+				"In-label", "Owner", "Prefix", "RD",
+				"Out-labels", "Nexthop", "Kernel");
 			header = true;
 		}
 		show_lsp_text(vty, e, vrf);
@@ -396,9 +423,9 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 		}
 		if (!header) {
 			vty_out(vty, "\nImpositions (VRF routes pushing labels):\n");
-			vty_out(vty, "%-15s %-20s %-6s %-14s %-28s %s\n", "VRF",
-				"Prefix", "Owner", "Out-labels", "Nexthop",
-				"Kernel");
+			vty_out(vty, "%-15s %-13s %-20s %-6s %-14s %-28s %s\n",
+				"VRF", "RD", "Prefix", "Owner", "Out-labels",
+				"Nexthop", "Kernel");
 			header = true;
 		}
 		show_imposition_text(vty, e);

@@ -17,6 +17,7 @@
 
 #include "satnet_zebra.h"
 #include "satnet_nb.h"
+#include "satnet_feed.h"
 
 DEFINE_MGROUP(SATNET, "satnet zebra module");
 DEFINE_MTYPE(SATNET, SATNET_STATE, "satnet kernel state");
@@ -63,12 +64,14 @@ static int satnet_late_init(struct thread_master *tm)
 	satnet_provision_init();
 	satnet_dplane_init();
 	satnet_labels_start();
+	satnet_feed_init();
 	cmd_init_config_callbacks(satnet_config_start, satnet_config_end);
 	return 0;
 }
 
 static int satnet_fini(void)
 {
+	satnet_feed_fini();
 	satnet_dplane_fini();
 	satnet_labels_fini();
 	satnet_provision_fini();

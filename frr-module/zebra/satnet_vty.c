@@ -23,6 +23,7 @@
 #include "satnet_nb.h"
 #include "satnet_zebra.h"
 #include "satnet_dp.h"
+#include "satnet_feed.h"
 
 #ifndef VTYSH_EXTRACT_PL
 #include "satnet_vty_clippy.c"
@@ -373,6 +374,7 @@ static void show_satnet_json(struct vty *vty)
 	json_object_int_add(cnt, "kernelErrors", sz->counters.kernel_errors);
 	json_object_int_add(cnt, "labelChunksRefused", sz->counters.lm_refused);
 	json_object_object_add(j, "counters", cnt);
+	json_object_object_add(j, "feed", satnet_feed_json());
 	vty_json(vty, j);
 }
 
@@ -420,6 +422,7 @@ DEFPY(show_satnet, show_satnet_cmd, "show satnet [json]$json",
 	vty_out(vty, "  counters         applies %u, repairs %u, kernel errors %u, label chunks refused %u\n",
 		sz->counters.applies, sz->counters.repairs,
 		sz->counters.kernel_errors, sz->counters.lm_refused);
+	satnet_feed_show(vty);
 	return CMD_SUCCESS;
 }
 

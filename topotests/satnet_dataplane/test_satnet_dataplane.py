@@ -22,9 +22,16 @@ Asserted, in order:
     popping into `cust` and a two-label imposition on each PE, every label
     from the node's own range (the outer label pushed from p's, the inner
     one from the far PE's);
- 2. ce1 and ce2 ping each other across it, label-switched at p (p has no
+ 2. the RDs in `show satnet labels json`, which bgpd's satnet module feeds
+    to zebra's over a unix socket: each PE's VPN label popping into `cust`
+    has that PE's export RD (`rd vpn export` in its bgpd.conf), each
+    imposition the RD of the VPN route it was imported from (the other
+    PE's), as bgpd itself shows them (its VPN table, "Imported from");
+    every other label has none, and so has every label on p (no bgpd);
+    `show satnet json` has bgpd connected on the PEs, no frame dropped;
+ 3. ce1 and ce2 ping each other across it, label-switched at p (p has no
     route to either CE, and its MPLS interface counters move);
- 3. every AF_MPLS route on every node has satnet's protocol (224) and no
+ 4. every AF_MPLS route on every node has satnet's protocol (224) and no
     label appears twice; every labelled route in table 10 appears once, has
     BGP's protocol (satnet gives VRF routes zebra's protocol of the route
     type, so that zebra knows them as its own) and no nexthop object (zebra
@@ -32,23 +39,28 @@ Asserted, in order:
     zebra's own netlink encoder (`debug zebra kernel`, its log) never sent
     an LSP or a table-10 route, while it did send main-table routes; the
     provider runs and has programmed contexts;
- 4. `show satnet labels json` equals the kernel entry for entry, both ways:
+ 5. `show satnet labels json` equals the kernel entry for entry, both ways:
     LSPs (in-label, nexthops, out-labels) against `ip -f mpls route`,
     impositions (prefix, nexthops, labels) against table 10, all "installed";
- 5. an MPLS route deleted behind satnet's back on p is back as it was after
+ 6. an MPLS route deleted behind satnet's back on p is back as it was after
     the provider's periodic readback (repairs counted), and traffic passes;
- 6. pe2's FRR is SIGKILLed (zebra first: the kernel keeps satnet's entries),
+ 7. pe2's FRR is SIGKILLed (zebra first: the kernel keeps satnet's entries),
     a leftover proto-224 entry of "an earlier run" is added, FRR restarts:
     the leftover and the old labels nobody re-installed are swept
     (staleRemoved), state is again exactly once and equal to `show satnet
     labels json`, zebra's own encoder touched neither LSPs nor table 10
     (not even for its startup sweep of the killed zebra's table-10 routes,
     which runs before the configuration is read: satnet owns the tables of
-    its VRF devices from the start), and traffic passes again;
- 7. pe2's VRF device is deleted under its installed routes: satnet
+    its VRF devices from the start), traffic passes again and the RDs are
+    back in `show satnet labels json`;
+ 8. pe2's VRF device is deleted under its installed routes: satnet
     recreates it with its member, the VPN converges again, everything is
     once, installed and equal to the kernel, no request failed, zebra's own
-    encoder still never touched table 10, and traffic passes.
+    encoder still never touched table 10, the RDs are back, and traffic
+    passes;
+ 9. pe1's bgpd alone is SIGKILLed: zebra drops what it had sent (no RD
+    left in `show satnet labels json`, no VRF in the feed); restarted, it
+    reconnects and the RDs are back.
 
 Every daemon's log after startup is in the router's /etc/frr (see
 runtime_logs()); teardown copies them to the results as NAME.runtime.log.
@@ -81,7 +93,17 @@ DAEMONS = {
 }
 RANGES = {"pe1": (1000, 1999), "p": (2000, 2999), "pe2": (3000, 3999)}
 LOOPBACK = {"pe1": "192.0.2.1", "p": "192.0.2.2", "pe2": "192.0.2.3"}
-RD = {"pe1": "65000:1", "pe2": "65000:3"}
+
+
+def _export_rd(pe):
+    "The `rd vpn export` of PE's VRF: its bgpd.conf is the one place it is written"
+    with open(os.path.join(CWD, pe, "bgpd.conf")) as f:
+        m = re.search(r"^\s*rd vpn export (\S+)\s*$", f.read(), re.M)
+    assert m, "{}/bgpd.conf has no rd vpn export".format(pe)
+    return m.group(1)
+
+
+RD = {pe: _export_rd(pe) for pe in ("pe1", "pe2")}
 # the CE link: PE side (in VRF cust), CE side, the CE's network
 CE = {
     "pe1": {"ce": "ce1", "ifname": "pe1-eth0", "gw": "203.0.113.1",
@@ -321,6 +343,76 @@ def labels_kinds(node):
     return None
 
 
+def bgp_vpn_rds(router):
+    "bgpd's VPN table: {RD: set of prefixes} (`show bgp ipv4 vpn json`)"
+    data = satnet.vtysh_json(router, "show bgp ipv4 vpn json")
+    rds = (data.get("routes") or data).get("routeDistinguishers") or {}
+    return {rd: set(prefixes) for rd, prefixes in rds.items()}
+
+
+def bgp_imported_from(router, prefix):
+    """The RD bgpd says the VRF's PREFIX was imported from (FRR 8.4 puts
+    "Imported from RD:PREFIX" in the text view only)"""
+    out = router.vtysh_cmd("show bgp vrf {} ipv4 unicast {}".format(VRF, prefix))
+    m = re.search(r"Imported from (\S+):{}\s".format(re.escape(prefix)), out)
+    return m.group(1) if m else None
+
+
+def rds_shown(pe):
+    """PE's `show satnet labels json` has bgpd's RDs: its own export RD on
+    the VPN label popping into VRF, the other PE's on the imposition toward
+    the other CE, both as bgpd shows them; no RD on anything else"""
+    router = _gear(pe)
+    other = OTHER[pe]
+    data = satnet_labels(router)
+    vpn = [l for l in data.get("labels", [])
+           if l.get("owner") == "bgp" and l.get("vrf") == VRF]
+    if not vpn or any(l.get("rd") != RD[pe] for l in vpn):
+        return "{}: want rd {} on the VPN labels into {}: {}".format(pe, RD[pe], VRF, vpn)
+    stray = [l for l in data.get("labels", []) if l not in vpn and l.get("rd") is not None]
+    if stray:
+        return "{}: an RD on labels that are not VPN labels: {}".format(pe, stray)
+    remote = CE[other]["net"]
+    imps = data.get("impositions", [])
+    imp = [i for i in imps if i.get("prefix") == remote]
+    if len(imp) != 1 or imp[0].get("rd") != RD[other]:
+        return "{}: want rd {} on the imposition {}: {}".format(pe, RD[other], remote, imps)
+    stray = [i for i in imps if i not in imp and i.get("rd") is not None]
+    if stray:
+        return "{}: an RD on impositions not imported from the VPN: {}".format(pe, stray)
+    # bgpd's own view of the same facts
+    imported = bgp_imported_from(router, remote)
+    if imported != imp[0]["rd"]:
+        return "{}: bgpd imported {} from RD {}, satnet says {}".format(
+            pe, remote, imported, imp[0]["rd"])
+    rds = bgp_vpn_rds(router)
+    if remote not in rds.get(imp[0]["rd"], ()):
+        return "{}: bgpd's VPN table has no {} under RD {}: {}".format(
+            pe, remote, imp[0]["rd"], rds)
+    if CE[pe]["net"] not in rds.get(vpn[0]["rd"], ()):
+        return "{}: bgpd exports no {} under RD {}: {}".format(
+            pe, CE[pe]["net"], vpn[0]["rd"], rds)
+    return None
+
+
+def feed_state(node):
+    "The bgpd feed in NODE's `show satnet json`"
+    return satnet.vtysh_json(_gear(node), "show satnet json").get("feed", {})
+
+
+def rds_gone(pe):
+    "Nothing bgpd sent is left: no RD in show satnet labels, no VRF in the feed"
+    feed = feed_state(pe)
+    if feed.get("clients") != 0 or feed.get("vrfs"):
+        return "{}: the feed still has a client or VRFs: {}".format(pe, feed)
+    data = satnet_labels(_gear(pe))
+    left = [e for e in data.get("labels", []) + data.get("impositions", [])
+            if e.get("rd") is not None]
+    if left:
+        return "{}: RDs left after bgpd died: {}".format(pe, left)
+    return None
+
+
 def _proto_224(proto):
     return proto in _rtprot_names(SDP_RTPROT)
 
@@ -478,6 +570,31 @@ def test_vpn_converges():
             pe, imp["outLabels"], other, vpn)
 
 
+def test_rds_from_bgpd():
+    "show satnet labels carries bgpd's RDs (fed by bgpd's module); p, without bgpd, none"
+    assert RD["pe1"] != RD["pe2"], RD
+    # bgpd sends what changed once a second
+    _wait_all(rds_shown, PES, 30, "RDs from bgpd in show satnet labels")
+    for pe in PES:
+        feed = feed_state(pe)
+        assert feed.get("listening") is True, feed
+        assert feed.get("clients") == 1, feed
+        assert [s.get("daemon") for s in feed.get("sources", [])] == ["bgpd"], feed
+        assert feed.get("frames", 0) >= 2 and feed.get("dropped") == 0, feed
+        assert feed.get("lastError") is None, feed
+        assert [(v.get("name"), v.get("exportRd")) for v in feed.get("vrfs", [])] == \
+            [(VRF, RD[pe])], feed
+        # the text view has the RD column: both RDs on their rows
+        text = _gear(pe).vtysh_cmd("show satnet labels")
+        rows = [l.split() for l in text.splitlines()]
+        assert [r for r in rows if r[1:4] == ["bgp", "*", RD[pe]]], text
+        assert [r for r in rows if r[:3] == [VRF, RD[OTHER[pe]], CE[OTHER[pe]]["net"]]], text
+    feed = feed_state("p")
+    assert feed.get("listening") is True and feed.get("clients") == 0, feed
+    data = satnet_labels(_gear("p"))
+    assert data["labels"] and all(l.get("rd") is None for l in data["labels"]), data
+
+
 def test_traffic_passes():
     "ce1 and ce2 ping each other through the VPN, label-switched at p"
     traffic_passes(timeout=60)
@@ -603,6 +720,8 @@ def test_stale_swept_after_killed_zebra():
     problem = zebra_kernel_path_skipped("pe2")
     assert problem is None, problem
     traffic_passes(timeout=60)
+    # the restarted bgpd found the restarted zebra's socket
+    _wait_all(rds_shown, PES, 30, "RDs after the restart")
     for node in NODES:
         err = tgen.gears[node].check_router_running()
         assert not err, "{}: {}".format(node, err)
@@ -639,10 +758,29 @@ def test_vrf_device_removed_under_routes():
     assert prov["routeRequests"] > prov0["routeRequests"], (prov0, prov)
     problem = zebra_kernel_path_skipped("pe2")
     assert problem is None, problem
+    _wait_all(rds_shown, PES, 60, "RDs after the VRF came back")
     traffic_passes(timeout=60)
     for node in NODES:
         err = tgen.gears[node].check_router_running()
         assert not err, "{}: {}".format(node, err)
+
+
+def test_rds_dropped_with_bgpd():
+    "pe1's bgpd killed: zebra forgets its RDs; restarted: they are back"
+    pe1 = _gear("pe1")
+    before = feed_state("pe1")
+    assert before.get("clients") == 1 and before.get("vrfs"), before
+    kill9(pe1, ["bgpd"])
+    satnet.wait_until(functools.partial(rds_gone, "pe1"), timeout=30,
+                      what="pe1: RDs dropped with bgpd's connection")
+    pe1.net.startRouterDaemons(["bgpd"])
+    satnet.wait_established(pe1, {LOOPBACK["pe2"]: 65000}, timeout=CONVERGE_SEC)
+    _wait_all(vpn_converged, PES, CONVERGE_SEC, "VPN routes after bgpd's restart")
+    _wait_all(rds_shown, PES, 60, "RDs after bgpd's restart")
+    after = feed_state("pe1")
+    assert after.get("connects", 0) > before.get("connects", 0), (before, after)
+    assert after.get("dropped") == 0, after
+    traffic_passes(timeout=60)
 
 
 if __name__ == "__main__":
