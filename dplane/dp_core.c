@@ -15,7 +15,10 @@
  *
  * Error text is built once per failed request, as "<request text>:
  * <strerror>[: <kernel message>]", so the zebra module can log it and
- * show it next to the entry without knowing where it came from.
+ * show it next to the entry without knowing where it came from. The
+ * request text itself is made only then, from the request's message
+ * (dp_req_text()): formatting every request costs more than building
+ * it, and almost every request succeeds.
  */
 
 #include <errno.h>
@@ -154,22 +157,45 @@ void dp_error_set(struct sdp *dp, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "<text>: <strerror>[: <kernel message>]"; caller frees. */
-char *dp_req_errtext(const struct dp_req *r)
+const char *dp_req_text(struct dp_req *r)
 {
-	if (r->errmsg && r->errmsg[0])
-		return dp_asprintf("%s: %s: %s", r->text, strerror(-r->err),
-				   r->errmsg);
-	return dp_asprintf("%s: %s", r->text, strerror(-r->err));
+	if (!r->text && r->msg) {
+		switch (r->op) {
+		case SDP_OP_LSP_REPLACE:
+		case SDP_OP_LSP_DELETE:
+			r->text = dp_lsp_msg_text(r->msg, r->cmd);
+			break;
+		case SDP_OP_ROUTE_REPLACE:
+		case SDP_OP_ROUTE_DELETE:
+			r->text = dp_route_msg_text(r->msg, r->cmd);
+			break;
+		default:
+			break;
+		}
+	}
+	return r->text ? r->text : "?";
 }
 
-void dp_error_from_req(struct sdp *dp, const struct dp_req *r)
+/* "<text>: <strerror>[: <kernel message>]"; caller frees. */
+char *dp_req_errtext(struct dp_req *r)
 {
+	const char *text = dp_req_text(r);
+
 	if (r->errmsg && r->errmsg[0])
-		dp_error_set(dp, "%s: %s: %s", r->text, strerror(-r->err),
+		return dp_asprintf("%s: %s: %s", text, strerror(-r->err),
+				   r->errmsg);
+	return dp_asprintf("%s: %s", text, strerror(-r->err));
+}
+
+void dp_error_from_req(struct sdp *dp, struct dp_req *r)
+{
+	const char *text = dp_req_text(r);
+
+	if (r->errmsg && r->errmsg[0])
+		dp_error_set(dp, "%s: %s: %s", text, strerror(-r->err),
 			     r->errmsg);
 	else
-		dp_error_set(dp, "%s: %s", r->text, strerror(-r->err));
+		dp_error_set(dp, "%s: %s", text, strerror(-r->err));
 }
 
 /* Record the answer to @r; @errmsg is copied. */

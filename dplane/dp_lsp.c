@@ -170,13 +170,26 @@ int dp_lsp_req_init(struct dp_req *r, const struct sdp_lsp *lsp,
 
 	r->cmd = cmd;
 	r->op = cmd == SDP_CMD_DELETE ? SDP_OP_LSP_DELETE : SDP_OP_LSP_REPLACE;
-	r->text = dp_lsp_text(lsp, cmd);
-	if (!r->text)
-		return -ENOMEM;
 	ret = sdp_lsp_build(lsp, cmd, &r->msg);
-	if (ret < 0)
+	if (ret < 0) {
+		/* No message to make it from later: the text now. */
 		r->err = ret;
+		r->text = dp_lsp_text(lsp, cmd);
+	}
 	return ret;
+}
+
+char *dp_lsp_msg_text(struct nl_msg *msg, enum sdp_cmd cmd)
+{
+	struct sdp_nexthop *nh = calloc(SDP_NEXTHOP_MAX, sizeof(*nh));
+	struct sdp_lsp lsp;
+	char *text = NULL;
+
+	if (nh && sdp_lsp_parse(nlmsg_hdr(msg), &lsp, nh, SDP_NEXTHOP_MAX)
+			  == 0)
+		text = dp_lsp_text(&lsp, cmd);
+	free(nh);
+	return text;
 }
 
 static int dp_lsp_run(struct sdp *dp, const struct sdp_lsp *lsp,

@@ -12,19 +12,34 @@
  * echoing the whole request, which matters when a batch of large
  * multipath routes fails at once.
  *
- * Requests are sent back to back in windows of DP_NL_WINDOW and their
- * answers matched by sequence number, not by order, so libnl's strict
+ * Requests are sent in windows of DP_NL_WINDOW, packed back to back
+ * into as few sendmsg() calls as fit DP_NL_SENDCHUNK bytes (the kernel
+ * handles every message of one datagram in turn), and their answers
+ * matched by sequence number, not by order, so libnl's strict
  * one-at-a-time sequence check is replaced by a callback that accepts
- * everything. rtnetlink processes a request inside sendmsg(), so when
- * the last send of a window returns, every answer of that window is
+ * everything. Only the last message of a datagram asks for an ACK
+ * (NLM_F_ACK): the kernel answers every other one only when it fails,
+ * and handles them in order, so once the last one is answered, every
+ * earlier one of its datagram without an answer has succeeded - one
+ * answer to read per datagram instead of one per request, as long as
+ * nothing was lost. rtnetlink processes a request inside sendmsg(),
+ * so when the last send of a window returns, every answer of that
+ * window is
  * either queued on the socket or was dropped because the receive
  * buffer was full (recvmsg then fails with ENOBUFS once). In that case
- * we drain what is queued and mark the rest lost; dp_reqs_run() sends
- * them again, in windows no larger than what did fit. The window keeps
- * that rare: 64 small ACKs fit easily in the receive buffer we ask for.
+ * we drain what is queued and mark the rest lost (a request without an
+ * answer of its own is then not taken for a success: its error may be
+ * among the lost); dp_reqs_run() sends them again, in windows no larger
+ * than what did fit. The window keeps that rare: 64 small answers fit
+ * easily in the receive buffer we ask for.
  *
  * poll() before every read bounds the wait, so a kernel that never
  * answers costs the caller dp->timeout_ms, not a hung zebra.
+ *
+ * Reads go into one DP_NL_MSGBUF buffer without libnl's MSG_PEEK (which
+ * costs a second recvmsg() per datagram to learn its size): the kernel
+ * never builds a datagram larger than 32 KiB for us (dump parts are
+ * capped there, answers and single routes are far smaller).
  */
 
 #include <errno.h>
@@ -54,6 +69,10 @@
 #endif
 /* Send buffer: the largest request (128 labelled nexthops) is ~16 KiB. */
 #define DP_NL_SNDBUF (256 * 1024)
+/* Most bytes of requests packed into one sendmsg(). */
+#define DP_NL_SENDCHUNK (64 * 1024)
+/* Receive buffer of one recvmsg(): above the kernel's 32 KiB dump parts. */
+#define DP_NL_MSGBUF (64 * 1024)
 
 int dp_nl_open(struct sdp *dp)
 {
@@ -81,8 +100,13 @@ int dp_nl_open(struct sdp *dp)
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 
-	/* Let libnl grow its buffer for large dump parts. */
-	nl_socket_enable_msg_peek(dp->sk);
+	/* One read per datagram, into a buffer that fits any (see DOC). */
+	nl_socket_disable_msg_peek(dp->sk);
+	ret = nl_socket_set_msg_buf_size(dp->sk, DP_NL_MSGBUF);
+	if (ret < 0) {
+		ret = dp_nlerr(ret);
+		goto fail;
+	}
 	ret = nl_socket_set_buffer_size(dp->sk, DP_NL_RCVBUF, DP_NL_SNDBUF);
 	if (ret < 0) {
 		ret = dp_nlerr(ret);
@@ -191,27 +215,56 @@ struct dp_nl_window {
 	size_t n;
 	size_t sent;
 	size_t outstanding;
-	bool overrun;
+	size_t answers; /* answers read (ACKs and errors) */
+	bool overrun;	/* answers were lost in this exchange */
+	bool lossy;	/* ... in this window: no success by silence */
 };
 
-static struct dp_req *dp_nl_window_find(struct dp_nl_window *w, uint32_t seq)
+static struct dp_req *dp_nl_window_find(struct dp_nl_window *w, uint32_t seq,
+					size_t *idx)
 {
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		if (w->v[i]->waiting && w->v[i]->seq == seq)
+		if (w->v[i]->waiting && w->v[i]->seq == seq) {
+			*idx = i;
 			return w->v[i];
+		}
 	return NULL;
+}
+
+/*
+ * @r (at @idx) was answered. When it is the last of its datagram, the
+ * kernel has answered every earlier request of that datagram that
+ * failed: the rest succeeded.
+ */
+static void dp_nl_answered(struct dp_nl_window *w, struct dp_req *r,
+			   size_t idx)
+{
+	size_t i;
+
+	w->outstanding--;
+	w->answers++;
+	if (!r->chunk_tail || w->lossy)
+		return;
+	for (i = r->chunk_first; i < idx; i++) {
+		if (!w->v[i]->waiting)
+			continue;
+		dp_req_answer(w->v[i], 0, NULL);
+		w->outstanding--;
+	}
 }
 
 static int dp_nl_ack_cb(struct nl_msg *msg, void *arg)
 {
 	struct dp_nl_window *w = arg;
-	struct dp_req *r = dp_nl_window_find(w, nlmsg_hdr(msg)->nlmsg_seq);
+	size_t idx;
+	struct dp_req *r =
+		dp_nl_window_find(w, nlmsg_hdr(msg)->nlmsg_seq, &idx);
 
 	if (r) {
 		dp_req_answer(r, 0, NULL);
-		w->outstanding--;
+		dp_nl_answered(w, r, idx);
 	}
 	return NL_OK;
 }
@@ -222,13 +275,14 @@ static int dp_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	const struct nlmsghdr *nlh =
 		(const struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 	struct dp_nl_window *w = arg;
-	struct dp_req *r = dp_nl_window_find(w, nlh->nlmsg_seq);
+	size_t idx;
+	struct dp_req *r = dp_nl_window_find(w, nlh->nlmsg_seq, &idx);
 	char text[256];
 
 	if (r) {
 		dp_nl_extack(nlh, text, sizeof(text));
 		dp_req_answer(r, e->error < 0 ? e->error : -EIO, text);
-		w->outstanding--;
+		dp_nl_answered(w, r, idx);
 	}
 	return NL_SKIP;
 }
@@ -275,8 +329,10 @@ static void dp_nl_collect(struct sdp *dp, struct nl_cb *cb,
 			 * recvmsg() said ENOBUFS: answers were dropped.
 			 * Everything the kernel will say is already queued
 			 * (see DOC), so take what is there and give up on
-			 * the rest.
+			 * the rest - including those that had no answer of
+			 * their own: theirs may be among the lost.
 			 */
+			w->lossy = true;
 			while (w->outstanding && dp_nl_wait(dp, 0) > 0)
 				if (nl_recvmsgs(dp->sk, cb) < 0)
 					break;
@@ -285,8 +341,8 @@ static void dp_nl_collect(struct sdp *dp, struct nl_cb *cb,
 			 * no more than that at once from now on, so the
 			 * resends get through.
 			 */
-			if (w->sent - w->outstanding < dp->nl_window)
-				dp->nl_window = w->sent - w->outstanding;
+			if (w->answers < dp->nl_window)
+				dp->nl_window = w->answers;
 			if (dp->nl_window < 1)
 				dp->nl_window = 1;
 			w->overrun = true;
@@ -303,17 +359,67 @@ static void dp_nl_collect(struct sdp *dp, struct nl_cb *cb,
 	}
 }
 
+/*
+ * Send the requests w->v[first..first+n) packed into one datagram
+ * (@buf holds DP_NL_SENDCHUNK bytes; a request larger than that goes
+ * alone from its own message). Only the last one asks for an ACK.
+ */
+static void dp_nl_send_chunk(struct sdp *dp, struct dp_nl_window *w,
+			     size_t first, size_t n, char *buf)
+{
+	struct dp_req **v = w->v + first;
+	struct nlmsghdr *nlh;
+	size_t i, len = 0;
+	int ret;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		nlh = nlmsg_hdr(v[i]->msg);
+		v[i]->chunk_first = first;
+		v[i]->chunk_tail = i == n - 1;
+		if (v[i]->chunk_tail)
+			nlh->nlmsg_flags |= NLM_F_ACK;
+		else
+			nlh->nlmsg_flags &= ~NLM_F_ACK;
+	}
+	if (n == 1) {
+		nlh = nlmsg_hdr(v[0]->msg);
+		ret = nl_sendto(dp->sk, nlh, nlh->nlmsg_len);
+	} else {
+		for (i = 0; i < n; i++) {
+			nlh = nlmsg_hdr(v[i]->msg);
+			memcpy(buf + len, nlh, nlh->nlmsg_len);
+			len += NLMSG_ALIGN(nlh->nlmsg_len);
+		}
+		ret = nl_sendto(dp->sk, buf, len);
+	}
+	for (i = 0; i < n; i++) {
+		if (ret < 0) {
+			dp_req_answer(v[i], dp_nlerr(ret), nl_geterror(ret));
+			continue;
+		}
+		v[i]->waiting = true;
+		w->outstanding++;
+		w->sent++;
+	}
+}
+
 void dp_nl_exchange(struct sdp *dp, struct dp_req **v, size_t n)
 {
 	struct dp_nl_window w = {0};
 	struct nl_cb *cb;
-	size_t i, j;
-	int ret;
+	char *buf;
+	size_t i, j, first, len;
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
+	buf = malloc(DP_NL_SENDCHUNK);
+	if (!cb || !buf) {
 		for (i = 0; i < n; i++)
 			dp_req_answer(v[i], -ENOMEM, NULL);
+		if (cb)
+			nl_cb_put(cb);
+		free(buf);
 		return;
 	}
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, dp_nl_seq_any, NULL);
@@ -327,25 +433,30 @@ void dp_nl_exchange(struct sdp *dp, struct dp_req **v, size_t n)
 		w.outstanding = 0;
 		w.sent = 0;
 
+		w.answers = 0;
+		w.lossy = false;
+		first = 0;
+		len = 0;
 		for (j = 0; j < w.n; j++) {
 			struct dp_req *r = w.v[j];
+			struct nlmsghdr *nlh = nlmsg_hdr(r->msg);
 
-			nlmsg_hdr(r->msg)->nlmsg_flags |= NLM_F_ACK;
-			/* nl_send_auto() assigns seq and port. */
-			ret = nl_send_auto(dp->sk, r->msg);
-			if (ret < 0) {
-				dp_req_answer(r, dp_nlerr(ret),
-					      nl_geterror(ret));
-				continue;
+			/* Assigns seq and port, as nl_send_auto() would. */
+			nl_complete_msg(dp->sk, r->msg);
+			r->seq = nlh->nlmsg_seq;
+			if (len && len + NLMSG_ALIGN(nlh->nlmsg_len)
+					   > DP_NL_SENDCHUNK) {
+				dp_nl_send_chunk(dp, &w, first, j - first, buf);
+				first = j;
+				len = 0;
 			}
-			r->seq = nlmsg_hdr(r->msg)->nlmsg_seq;
-			r->waiting = true;
-			w.outstanding++;
-			w.sent++;
+			len += NLMSG_ALIGN(nlh->nlmsg_len);
 		}
+		dp_nl_send_chunk(dp, &w, first, w.n - first, buf);
 		dp_nl_collect(dp, cb, &w);
 	}
 	nl_cb_put(cb);
+	free(buf);
 
 	/* Win back the window slowly once answers fit again. */
 	if (!w.overrun && dp->nl_window < DP_NL_WINDOW) {

@@ -685,7 +685,7 @@ void dp_null_exchange(struct sdp *dp, struct dp_req **v, size_t n)
 	nhbuf = calloc(SDP_NEXTHOP_MAX, sizeof(*nhbuf));
 	for (i = 0; i < n; i++) {
 		emsg = NULL;
-		ret = dp_null_record(dp, v[i]->op, v[i]->text, &emsg);
+		ret = dp_null_record(dp, v[i]->op, dp_req_text(v[i]), &emsg);
 		if (ret == 0)
 			ret = nhbuf ? dp_null_apply(dp->null, v[i]->msg, nhbuf,
 						    &emsg)

@@ -66,7 +66,13 @@ struct dp_req {
 	enum sdp_op op;
 	enum sdp_cmd cmd;
 	struct nl_msg *msg; /* owned */
-	char *text;	    /* owned, canonical "lsp replace in=..." */
+	/*
+	 * owned, canonical "lsp replace in=...". LSP and route requests
+	 * leave it NULL when their message could be built: it is made
+	 * from the message only when somebody asks (dp_req_text()), i.e.
+	 * when the request failed or the null backend logs it.
+	 */
+	char *text;
 	void *cookie;
 
 	/* answer */
@@ -79,13 +85,20 @@ struct dp_req {
 	bool lost;    /* answer lost to a receive-buffer overrun */
 	bool waiting; /* sent, answer not yet seen */
 	uint32_t seq;
+	/* netlink: its datagram's first request (index in the window), and
+	 * whether it is the datagram's last, the one that asks for an ACK */
+	size_t chunk_first;
+	bool chunk_tail;
 };
 
 /* dp_core.c */
 void dp_error_clear(struct sdp *dp);
 void dp_error_set(struct sdp *dp, const char *fmt, ...) DP_PRINTF(2, 3);
-void dp_error_from_req(struct sdp *dp, const struct dp_req *r);
-char *dp_req_errtext(const struct dp_req *r);
+void dp_error_from_req(struct sdp *dp, struct dp_req *r);
+char *dp_req_errtext(struct dp_req *r);
+/* The request's canonical text, made from its message if not yet there;
+ * never NULL ("?" when it cannot be made). */
+const char *dp_req_text(struct dp_req *r);
 void dp_req_answer(struct dp_req *r, int err, const char *errmsg);
 void dp_req_fini(struct dp_req *r);
 int dp_reqs_run(struct sdp *dp, struct dp_req **v, size_t n);
@@ -136,11 +149,18 @@ int dp_null_sysctl_set(struct sdp *dp, const char *path, const char *value);
 /* dp_link.c */
 int dp_link_parse(const struct nlmsghdr *nlh, struct sdp_link *link);
 
-/* dp_lsp.c, dp_route.c: fill a zeroed request (text even on error) */
+/*
+ * dp_lsp.c, dp_route.c: fill a zeroed request; its text only when the
+ * message cannot be built (dp_req_text() makes it from the message
+ * otherwise).
+ */
 int dp_lsp_req_init(struct dp_req *r, const struct sdp_lsp *lsp,
 		    enum sdp_cmd cmd);
 int dp_route_req_init(struct dp_req *r, const struct sdp_route *route,
 		      enum sdp_cmd cmd);
+/* The canonical text of a built LSP / route message; caller frees. */
+char *dp_lsp_msg_text(struct nl_msg *msg, enum sdp_cmd cmd);
+char *dp_route_msg_text(struct nl_msg *msg, enum sdp_cmd cmd);
 
 /* dp_isolation.c */
 int dp_rule_build(int family, uint32_t pref, uint32_t table, bool add,

@@ -267,13 +267,26 @@ int dp_route_req_init(struct dp_req *r, const struct sdp_route *route,
 	r->cmd = cmd;
 	r->op = cmd == SDP_CMD_DELETE ? SDP_OP_ROUTE_DELETE
 				      : SDP_OP_ROUTE_REPLACE;
-	r->text = dp_route_text(route, cmd);
-	if (!r->text)
-		return -ENOMEM;
 	ret = sdp_route_build(route, cmd, &r->msg);
-	if (ret < 0)
+	if (ret < 0) {
+		/* No message to make it from later: the text now. */
 		r->err = ret;
+		r->text = dp_route_text(route, cmd);
+	}
 	return ret;
+}
+
+char *dp_route_msg_text(struct nl_msg *msg, enum sdp_cmd cmd)
+{
+	struct sdp_nexthop *nh = calloc(SDP_NEXTHOP_MAX, sizeof(*nh));
+	struct sdp_route route;
+	char *text = NULL;
+
+	if (nh && sdp_route_parse(nlmsg_hdr(msg), &route, nh, SDP_NEXTHOP_MAX)
+			  == 0)
+		text = dp_route_text(&route, cmd);
+	free(nh);
+	return text;
 }
 
 static int dp_route_run(struct sdp *dp, const struct sdp_route *route,

@@ -11,7 +11,9 @@
  *                           on the dplane thread's copy of the policy.
  *                           Not ours: straight to the out queue,
  *                           untouched. Ours: onto ctxq (q_mtx), and an
- *                           event wakes satnet's pthread.
+ *                           event wakes satnet's pthread. While satnet
+ *                           holds SDPL_INFLIGHT_MAX contexts it waits for
+ *                           the pthread first (back-pressure, sdpl_pace).
  *   satnet pthread          sdpl_work(): takes up to SDPL_BATCH contexts,
  *                           flattens each (sdpl_xlate_*), translates and
  *                           programs them in one dplane/ batch with its
@@ -21,9 +23,13 @@
  *                           skip_kernel, hands each back with
  *                           dplane_provider_enqueue_out_ctx() and pokes
  *                           the dplane thread. Every SDPL_RECONCILE_SEC
- *                           it reads the kernel back (sn_table_reconcile);
+ *                           or more it reads the kernel back
+ *                           (sn_table_reconcile), never while contexts
+ *                           flow and less often when a readback is
+ *                           costly (sn_readback_delay_ms());
  *                           SDPL_GRACE_SEC after start it also removes
- *                           AF_MPLS entries an earlier run left behind.
+ *                           AF_MPLS entries an earlier run left behind,
+ *                           at the first quiet moment.
  *   zebra main thread       publishes the policy (managed tables and the
  *                           platform-labels policy, from satnet_zebra.cfg)
  *                           once a second if it changed, and has zebra
@@ -71,8 +77,10 @@ DEFINE_MTYPE_STATIC(SATNET, SATNET_DPLANE, "satnet dplane provider");
 #define SDPL_NAME "satnet"
 /* Contexts programmed per batch (one netlink batch each). */
 #define SDPL_BATCH 512
-/* Seconds between readbacks of the kernel. */
-#define SDPL_RECONCILE_SEC 10
+/* Seconds between readbacks of the kernel, at least (see
+ * sn_readback_delay_ms(): not while contexts flow, and less often when a
+ * readback is costly). */
+#define SDPL_RECONCILE_SEC (SN_RB_PERIOD_MS / 1000)
 /* Seconds after start before stale satnet LSPs are removed. */
 #define SDPL_GRACE_SEC 30
 /* Seconds between checks of the configuration for a new policy. */
@@ -81,6 +89,19 @@ DEFINE_MTYPE_STATIC(SATNET, SATNET_DPLANE, "satnet dplane provider");
 #define SDPL_DRAIN_MSEC 5000
 /* Failed contexts logged per batch; the rest are counted. */
 #define SDPL_LOG_FAILS 8
+/*
+ * Contexts satnet holds (queued or being programmed) before the dplane
+ * thread waits for the pthread: back-pressure towards zebra. zebra
+ * stops making contexts only when its dplane *incoming* queue is long
+ * (meta_queue_process(), dplane_get_in_queue_len()), and the dplane
+ * thread empties that queue into the providers' in-queues on every
+ * loop whatever their length; so the only way to slow zebra down is to
+ * keep the dplane thread busy, as zebra's own kernel provider does
+ * while it programs. sdpl_process() waits (bounded by SDPL_PACE_MSEC at
+ * a time) while this many are in flight.
+ */
+#define SDPL_INFLIGHT_MAX (4 * SDPL_BATCH)
+#define SDPL_PACE_MSEC 1000
 
 static struct satnet_dplane {
 	struct zebra_dplane_provider *prov;
@@ -118,6 +139,10 @@ static struct satnet_dplane {
 	struct thread *t_reconcile;
 	struct thread *t_grace;
 	struct thread *t_refresh;
+	uint64_t last_prog_ms; /* monotonic; when a batch was last done */
+	uint64_t last_rb_ms;   /* when the last readback ended */
+	uint64_t last_cost_ms; /* how long it took */
+	bool sweep_pending;    /* grace over: sweep at the next quiet time */
 
 	/* main thread only */
 	struct thread *t_policy;
@@ -128,6 +153,14 @@ static struct satnet_dplane {
 	} *base;
 	size_t n_base;
 } g;
+
+static uint64_t sdpl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /*
  * Logging from plain code (any thread: zlog is thread-safe)
@@ -431,11 +464,12 @@ static void sdpl_work(struct thread *t)
 	/* Results are waiting in our out queue. */
 	dplane_provider_work_ready();
 
+	g.last_prog_ms = sdpl_now_ms();
 	frr_with_mutex (&g.q_mtx) {
 		g.inflight -= n;
 		more = dplane_ctx_get_head(&g.ctxq) != NULL;
-		if (!g.inflight)
-			pthread_cond_broadcast(&g.q_cond);
+		/* drain at shutdown, and pacing in sdpl_process() */
+		pthread_cond_broadcast(&g.q_cond);
 	}
 	if (more)
 		thread_add_event(g.fthread->master, sdpl_work, NULL, 0,
@@ -446,13 +480,37 @@ static void sdpl_reconcile(struct thread *t)
 {
 	struct sn_reconcile_result res;
 	bool sweep = atomic_load(&g.swept);
+	uint64_t now, delay, period;
+	bool busy;
 
 	if (atomic_load(&g.shutdown))
 		return;
+	/* Not while contexts flow; once per period (and a pending sweep
+	 * as soon as it is quiet). */
+	frr_with_mutex (&g.q_mtx) {
+		busy = g.inflight > 0;
+	}
+	now = sdpl_now_ms();
+	delay = sn_readback_delay_ms(now, busy, g.last_prog_ms,
+				     g.sweep_pending ? 0 : g.last_rb_ms,
+				     g.last_cost_ms);
+	if (delay) {
+		thread_add_timer_msec(g.fthread->master, sdpl_reconcile, NULL,
+				      delay, &g.t_reconcile);
+		return;
+	}
+	g.sweep_pending = false;
 	sdpl_policy_refresh_pt();
 	frr_with_privs (&zserv_privs) {
 		sn_table_reconcile(g.tbl, g.dp, &g.pol_pt, sweep, &res);
 	}
+	g.last_rb_ms = sdpl_now_ms();
+	g.last_cost_ms = g.last_rb_ms - now;
+	period = sn_readback_period_ms(g.last_cost_ms);
+	if (period > SN_RB_PERIOD_MS)
+		zlog_info("satnet: readback of %u entries took %" PRIu64
+			  " ms; next in %" PRIu64 " s at the earliest",
+			  res.checked, g.last_cost_ms, period / 1000);
 	if (res.missing || res.differs || res.swept || res.repair_failed)
 		zlog_info("satnet: readback: %u entries checked, %u missing, %u differing, %u repaired, %u repairs refused, %u stale removed",
 			  res.checked, res.missing, res.differs, res.repaired,
@@ -460,14 +518,16 @@ static void sdpl_reconcile(struct thread *t)
 	else if (IS_ZEBRA_DEBUG_DPLANE)
 		zlog_debug("satnet: readback: %u entries checked, all as programmed (%u stale kept)",
 			   res.checked, sweep ? 0 : res.stale);
-	thread_add_timer(g.fthread->master, sdpl_reconcile, NULL,
-			 SDPL_RECONCILE_SEC, &g.t_reconcile);
+	thread_add_timer_msec(g.fthread->master, sdpl_reconcile, NULL, period,
+			      &g.t_reconcile);
 }
 
 static void sdpl_grace_over(struct thread *t)
 {
 	atomic_store(&g.swept, true);
-	/* Sweep now rather than at the next periodic readback. */
+	/* Sweep as soon as contexts stop flowing rather than at the next
+	 * periodic readback. */
+	g.sweep_pending = true;
 	THREAD_OFF(g.t_reconcile);
 	thread_add_event(g.fthread->master, sdpl_reconcile, NULL, 0,
 			 &g.t_reconcile);
@@ -506,6 +566,31 @@ static void sdpl_wait_drained(void)
 	}
 }
 
+/*
+ * Back-pressure: wait (at most SDPL_PACE_MSEC) while satnet holds
+ * SDPL_INFLIGHT_MAX contexts. Returns how many more it may take.
+ */
+static int sdpl_pace(void)
+{
+	struct timespec until;
+	int room;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)(SDPL_PACE_MSEC % 1000) * 1000000L;
+	until.tv_sec += SDPL_PACE_MSEC / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	frr_with_mutex (&g.q_mtx) {
+		while (g.inflight >= SDPL_INFLIGHT_MAX)
+			if (pthread_cond_timedwait(&g.q_cond, &g.q_mtx, &until)
+			    == ETIMEDOUT)
+				break;
+		room = g.inflight >= SDPL_INFLIGHT_MAX
+			       ? 0
+			       : (int)(SDPL_INFLIGHT_MAX - g.inflight);
+	}
+	return room;
+}
+
 static int sdpl_process(struct zebra_dplane_provider *prov)
 {
 	struct zebra_dplane_ctx *ctx;
@@ -514,6 +599,16 @@ static int sdpl_process(struct zebra_dplane_provider *prov)
 	bool running = atomic_load(&g.running);
 
 	sn_policy_fetch(&g.box, &g.pol_dp, &g.gen_dp);
+	if (running) {
+		int room = sdpl_pace();
+
+		if (room < limit) {
+			limit = room;
+			/* Come back for the rest; the pthread also pokes us
+			 * after every batch. */
+			dplane_provider_work_ready();
+		}
+	}
 	for (counter = 0; counter < limit; counter++) {
 		ctx = dplane_provider_dequeue_in_ctx(prov);
 		if (!ctx)

@@ -361,6 +361,48 @@ struct sn_view {
 int sn_table_export(struct sn_table *t, struct sn_view *v);
 void sn_view_free(struct sn_view *v);
 
+/*
+ * When to read the kernel back (satnet_dplane.c's readback timer; pure,
+ * so unit-tested). A readback dumps every owned table and stops
+ * programming for as long as it runs (the same pthread programs), so:
+ *  - not while contexts are flowing: with contexts queued or in flight,
+ *    or a batch programmed less than SN_RB_QUIET_MS ago, wait until the
+ *    flow has been quiet that long;
+ *  - at most once per period, the period being SN_RB_PERIOD_MS or
+ *    SN_RB_COST_FACTOR times what the last readback cost, whichever is
+ *    longer (a readback of 100k entries may cost seconds).
+ * An idle node with few entries thus reads back every SN_RB_PERIOD_MS.
+ * Returns 0 to read back now, else the milliseconds to wait before
+ * asking again. Times are milliseconds of one monotonic clock;
+ * @last_prog_ms / @last_rb_ms 0 = never.
+ */
+#define SN_RB_PERIOD_MS 10000
+#define SN_RB_QUIET_MS 3000
+#define SN_RB_COST_FACTOR 20
+
+static inline uint64_t sn_readback_period_ms(uint64_t last_cost_ms)
+{
+	uint64_t p = last_cost_ms * SN_RB_COST_FACTOR;
+
+	return p > SN_RB_PERIOD_MS ? p : SN_RB_PERIOD_MS;
+}
+
+static inline uint64_t sn_readback_delay_ms(uint64_t now_ms, bool busy,
+					    uint64_t last_prog_ms,
+					    uint64_t last_rb_ms,
+					    uint64_t last_cost_ms)
+{
+	uint64_t period = sn_readback_period_ms(last_cost_ms);
+
+	if (busy)
+		return SN_RB_QUIET_MS;
+	if (last_prog_ms && now_ms < last_prog_ms + SN_RB_QUIET_MS)
+		return last_prog_ms + SN_RB_QUIET_MS - now_ms;
+	if (last_rb_ms && now_ms < last_rb_ms + period)
+		return last_rb_ms + period - now_ms;
+	return 0;
+}
+
 /* Label stack text "16/80", "pop" for none. */
 void sn_labels_str(const struct sdp_nexthop *nh, char *buf, size_t len);
 

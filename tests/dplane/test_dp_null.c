@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "dp_test.h"
+#include "dp_private.h"
 
 static int setup(void **state)
 {
@@ -544,6 +545,96 @@ static void test_batch_maps_errors(void **state)
 	sdp_batch_free(b);
 }
 
+/*
+ * Request texts are made lazily, from the built message, only when
+ * somebody needs them (a failure, the null backend's log): they must
+ * read exactly as the request itself formats.
+ */
+static void assert_lazy_text(struct dp_req *r, const char *want)
+{
+	assert_null(r->text); /* nothing formatted while building */
+	assert_string_equal(dp_req_text(r), want);
+	assert_non_null(r->text); /* made once, then kept */
+	assert_string_equal(dp_req_text(r), want);
+	dp_req_fini(r);
+}
+
+static void test_lazy_text_matches_request(void **state)
+{
+	struct sdp_nexthop nh[3] = {
+		{.ifindex = 3, .n_labels = 2, .labels = {3000, 4000}},
+		{.ifindex = 4,
+		 .weight = 3,
+		 .n_labels = 2,
+		 .labels = {SDP_LABEL_IMPLICIT_NULL, 17}},
+		{.ifindex = 5},
+	};
+	struct sdp_lsp lsp = {.in_label = 16000, .n_nexthops = 2,
+			      .nexthops = nh};
+	struct sdp_route rt = {.family = AF_INET, .dst_len = 32, .table = 10,
+			       .metric = 20, .proto = 194, .n_nexthops = 2,
+			       .nexthops = nh};
+	struct sdp_route rt6 = {.family = AF_INET6, .dst_len = 64,
+				.table = 100000, .type = RTN_BLACKHOLE};
+	struct sdp_lsp pop = {.in_label = 80, .n_nexthops = 1,
+			      .nexthops = &nh[2]};
+	char want[1024], fmt[768];
+	struct dp_req r;
+
+	nh[0].via = t_addr("192.0.2.2");
+	nh[1].via = t_addr("192.0.2.3");
+	rt.dst = t_addr("10.0.0.1");
+	rt6.dst = t_addr("2001:db8:1::");
+
+	/* multipath LSP: weights, onlink, implicit-null */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_lsp_req_init(&r, &lsp, SDP_CMD_REPLACE), 0);
+	assert_int_equal(sdp_lsp_format(&lsp, fmt, sizeof(fmt)), 0);
+	snprintf(want, sizeof(want), "lsp replace %s", fmt);
+	assert_lazy_text(&r, want);
+
+	/* pop into a device */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_lsp_req_init(&r, &pop, SDP_CMD_REPLACE), 0);
+	assert_lazy_text(&r, "lsp replace in=80 proto=224 nh=[oif=5]");
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_lsp_req_init(&r, &lsp, SDP_CMD_DELETE), 0);
+	assert_lazy_text(&r, "lsp delete in=16000");
+
+	/* VPN route with metric, protocol and an onlink nexthop */
+	nh[1].flags = SDP_NH_ONLINK;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_route_req_init(&r, &rt, SDP_CMD_REPLACE), 0);
+	assert_int_equal(sdp_route_format(&rt, fmt, sizeof(fmt)), 0);
+	snprintf(want, sizeof(want), "route replace %s", fmt);
+	assert_lazy_text(&r, want);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_route_req_init(&r, &rt, SDP_CMD_DELETE), 0);
+	assert_lazy_text(&r, "route delete inet table=10 dst=10.0.0.1/32 "
+			     "proto=194 metric=20");
+
+	/* IPv6 blackhole in a table above 255 */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_route_req_init(&r, &rt6, SDP_CMD_REPLACE), 0);
+	assert_int_equal(sdp_route_format(&rt6, fmt, sizeof(fmt)), 0);
+	snprintf(want, sizeof(want), "route replace %s", fmt);
+	assert_lazy_text(&r, want);
+
+	/* A request that cannot be built has its text at once. */
+	nh[1].flags = 0;
+	lsp.in_label = 3; /* reserved */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dp_lsp_req_init(&r, &lsp, SDP_CMD_REPLACE), -EINVAL);
+	assert_non_null(r.text);
+	assert_string_equal(r.text, "lsp replace in=3 proto=224 "
+				    "nh=[oif=3 via=192.0.2.2 labels=3000/4000] "
+				    "nh=[oif=4 via=192.0.2.3 labels=17 "
+				    "weight=3]");
+	dp_req_fini(&r);
+}
+
 static void test_batch_add_rejects(void **state)
 {
 	struct sdp *dp = *state;
@@ -771,6 +862,7 @@ int main(void)
 		T(test_lsp_replace_dump_delete),
 		T(test_route_replace_dump_delete),
 		T(test_batch_maps_errors),
+		T(test_lazy_text_matches_request),
 		T(test_batch_add_rejects),
 		T(test_batch_retries_enobufs),
 		T(test_batch_enobufs_bounded),

@@ -482,6 +482,51 @@ static void test_route_delete_and_system(void **state)
 	sn_req_fini(&r);
 }
 
+/*
+ * Readback scheduling: never while contexts flow, at most once per
+ * period, the period growing with what the last readback cost.
+ */
+static void test_readback_schedule(void **state)
+{
+	const uint64_t t0 = 1000000; /* any monotonic origin */
+
+	/* Idle, never read back, never programmed: now. */
+	assert_int_equal(sn_readback_delay_ms(t0, false, 0, 0, 0), 0);
+	/* Contexts queued or being programmed: ask again when quiet. */
+	assert_int_equal(sn_readback_delay_ms(t0, true, 0, 0, 0),
+			 SN_RB_QUIET_MS);
+	assert_int_equal(sn_readback_delay_ms(t0, true, t0 - 60000,
+					      t0 - 60000, 5),
+			 SN_RB_QUIET_MS);
+	/* Programmed 1 s ago: wait for the rest of the quiet time. */
+	assert_int_equal(sn_readback_delay_ms(t0, false, t0 - 1000, 0, 0),
+			 SN_RB_QUIET_MS - 1000);
+	/* Quiet long enough, last readback long ago: now. */
+	assert_int_equal(sn_readback_delay_ms(t0, false,
+					      t0 - SN_RB_QUIET_MS,
+					      t0 - SN_RB_PERIOD_MS, 50),
+			 0);
+	/* A cheap readback 4 s ago: the base period (an idle node reads
+	 * back every SN_RB_PERIOD_MS). */
+	assert_int_equal(sn_readback_period_ms(0), SN_RB_PERIOD_MS);
+	assert_int_equal(sn_readback_period_ms(50), SN_RB_PERIOD_MS);
+	assert_int_equal(sn_readback_delay_ms(t0, false, 0, t0 - 4000, 50),
+			 SN_RB_PERIOD_MS - 4000);
+	/* A costly one (9 s): SN_RB_COST_FACTOR times that. */
+	assert_int_equal(sn_readback_period_ms(9000),
+			 9000 * SN_RB_COST_FACTOR);
+	assert_int_equal(sn_readback_delay_ms(t0, false, 0, t0 - 30000, 9000),
+			 9000 * SN_RB_COST_FACTOR - 30000);
+	assert_int_equal(sn_readback_delay_ms(t0, false, 0,
+					      t0 - 9000 * SN_RB_COST_FACTOR,
+					      9000),
+			 0);
+	/* Quiet time and period both pending: the quiet time first. */
+	assert_int_equal(sn_readback_delay_ms(t0, false, t0 - 500,
+					      t0 - 1000, 0),
+			 SN_RB_QUIET_MS - 500);
+}
+
 static void test_labels_str(void **state)
 {
 	struct sdp_nexthop nh = {0};
@@ -516,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_route_v4_over_v6),
 		cmocka_unit_test(test_route_kinds),
 		cmocka_unit_test(test_route_delete_and_system),
+		cmocka_unit_test(test_readback_schedule),
 		cmocka_unit_test(test_labels_str),
 	};
 

@@ -644,8 +644,9 @@ def test_external_delete_restored():
     assert label in before, "p has no label {}: {}".format(label, before)
     prov0 = _counters("p")
 
+    # (no look at the kernel right after: a readback may already have
+    # restored it; the drift and repair counters below prove both steps)
     p.cmd_raises("ip -f mpls route del {}".format(label))
-    assert label not in {l for l, _, _ in kernel_lsps(p)}, "label {} not deleted".format(label)
 
     def restored():
         now = {l: (proto, nhs) for l, proto, nhs in kernel_lsps(p)}
