@@ -409,6 +409,28 @@ static void sdpl_refresh(struct thread *t)
 	sdpl_policy_refresh_pt();
 }
 
+/* Which operations zebra sends: e.g. a route sent twice shows as an
+ * update or as more installs than routes. */
+static void sdpl_count_op(enum dplane_op_e op)
+{
+	_Atomic uint64_t *c = NULL;
+
+	if (op == DPLANE_OP_ROUTE_INSTALL)
+		c = &g.ctr->route_install;
+	else if (op == DPLANE_OP_ROUTE_UPDATE)
+		c = &g.ctr->route_update;
+	else if (op == DPLANE_OP_ROUTE_DELETE)
+		c = &g.ctr->route_delete;
+	else if (op == DPLANE_OP_LSP_INSTALL)
+		c = &g.ctr->lsp_install;
+	else if (op == DPLANE_OP_LSP_UPDATE)
+		c = &g.ctr->lsp_update;
+	else if (op == DPLANE_OP_LSP_DELETE)
+		c = &g.ctr->lsp_delete;
+	if (c)
+		atomic_fetch_add(c, 1);
+}
+
 static void sdpl_work(struct thread *t)
 {
 	struct zebra_dplane_ctx *ctxs[SDPL_BATCH];
@@ -438,6 +460,7 @@ static void sdpl_work(struct thread *t)
 		struct zebra_dplane_ctx *ctx = ctxs[i];
 		bool ok = reqs[i].result == 0;
 
+		sdpl_count_op(dplane_ctx_get_op(ctx));
 		dplane_ctx_set_skip_kernel(ctx);
 		dplane_ctx_set_status(ctx, ok ? ZEBRA_DPLANE_REQUEST_SUCCESS
 					      : ZEBRA_DPLANE_REQUEST_FAILURE);
@@ -854,6 +877,12 @@ void satnet_dplane_counters_clear(void)
 	atomic_store(&c->repairs, 0);
 	atomic_store(&c->swept, 0);
 	atomic_store(&c->platform_raises, 0);
+	atomic_store(&c->route_install, 0);
+	atomic_store(&c->route_update, 0);
+	atomic_store(&c->route_delete, 0);
+	atomic_store(&c->lsp_install, 0);
+	atomic_store(&c->lsp_update, 0);
+	atomic_store(&c->lsp_delete, 0);
 	/* queue_len is a level, not a count; the peak restarts from it */
 	atomic_store(&c->queue_peak, atomic_load(&c->queue_len));
 }

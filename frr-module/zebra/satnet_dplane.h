@@ -291,6 +291,9 @@ struct sn_counters {
 	_Atomic uint64_t platform_raises; /* net.mpls.platform_labels raised */
 	_Atomic uint64_t queue_len;	  /* contexts waiting for the pthread */
 	_Atomic uint64_t queue_peak;
+	/* contexts satnet programmed, by zebra's operation */
+	_Atomic uint64_t route_install, route_update, route_delete;
+	_Atomic uint64_t lsp_install, lsp_update, lsp_delete;
 };
 
 struct sn_table;

@@ -245,7 +245,7 @@ static json_object *imposition_json(const struct sn_entry *e)
 static json_object *counters_json(void)
 {
 	struct sn_counters *c = satnet_dplane_counters();
-	json_object *j = json_object_new_object();
+	json_object *j = json_object_new_object(), *ops;
 
 	json_object_boolean_add(j, "running", satnet_dplane_running());
 	json_object_boolean_add(j, "staleSweepDone", satnet_dplane_swept());
@@ -266,6 +266,14 @@ static json_object *counters_json(void)
 			    atomic_load(&c->platform_raises));
 	json_object_int_add(j, "queueLength", atomic_load(&c->queue_len));
 	json_object_int_add(j, "queuePeak", atomic_load(&c->queue_peak));
+	ops = json_object_new_object();
+	json_object_int_add(ops, "routeInstall", atomic_load(&c->route_install));
+	json_object_int_add(ops, "routeUpdate", atomic_load(&c->route_update));
+	json_object_int_add(ops, "routeDelete", atomic_load(&c->route_delete));
+	json_object_int_add(ops, "lspInstall", atomic_load(&c->lsp_install));
+	json_object_int_add(ops, "lspUpdate", atomic_load(&c->lsp_update));
+	json_object_int_add(ops, "lspDelete", atomic_load(&c->lsp_delete));
+	json_object_object_add(j, "contextOps", ops);
 	return j;
 }
 
