@@ -120,6 +120,19 @@ int sdp_batch_add_route(struct sdp_batch *b, enum sdp_cmd cmd,
 	return dp_batch_commit(b, r, dp_route_req_init(r, route, cmd), cookie);
 }
 
+int sdp_batch_add_nhobj(struct sdp_batch *b, enum sdp_cmd cmd,
+			const struct sdp_nhobj *o, void *cookie)
+{
+	struct dp_req *r;
+
+	if (b->sent)
+		return -EALREADY;
+	r = dp_batch_slot(b);
+	if (!r)
+		return -ENOMEM;
+	return dp_batch_commit(b, r, dp_nhobj_req_init(r, o, cmd), cookie);
+}
+
 int sdp_batch_send(struct sdp_batch *b)
 {
 	struct dp_req **v;

@@ -135,6 +135,12 @@ const char *sdp_op_name(enum sdp_op op)
 		return "rule-del";
 	case SDP_OP_RULE_DUMP:
 		return "rule-dump";
+	case SDP_OP_NHOBJ_REPLACE:
+		return "nhobj-replace";
+	case SDP_OP_NHOBJ_DELETE:
+		return "nhobj-delete";
+	case SDP_OP_NHOBJ_DUMP:
+		return "nhobj-dump";
 	}
 	return "?";
 }
@@ -168,6 +174,10 @@ const char *dp_req_text(struct dp_req *r)
 		case SDP_OP_ROUTE_REPLACE:
 		case SDP_OP_ROUTE_DELETE:
 			r->text = dp_route_msg_text(r->msg, r->cmd);
+			break;
+		case SDP_OP_NHOBJ_REPLACE:
+		case SDP_OP_NHOBJ_DELETE:
+			r->text = dp_nhobj_msg_text(r->msg, r->cmd);
 			break;
 		default:
 			break;

@@ -237,6 +237,10 @@ static int dp_lsp_dump_one(const struct nlmsghdr *nlh, void *arg)
 	 */
 	if (ret == -EAFNOSUPPORT)
 		return 0;
+	/* One entry we cannot read (more nexthops or labels than satnet
+	 * ever installs) is not ours: skip it rather than lose the rest. */
+	if (ret == -E2BIG || ret == -EBADMSG)
+		return 0;
 	if (ret < 0)
 		return ret;
 	return d->cb(&lsp, d->arg);

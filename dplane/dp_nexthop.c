@@ -158,22 +158,34 @@ static int dp_nh_put_labels(struct nl_msg *msg, int family,
 			    const struct sdp_nexthop *nh)
 {
 	uint32_t lse[SDP_LABEL_STACK_MAX];
-	struct nlattr *encap;
 	size_t n = dp_labels_encode(nh, lse);
 
 	if (!n)
 		return 0;
 	if (family == AF_MPLS)
 		return nla_put(msg, RTA_NEWDST, n * sizeof(lse[0]), lse);
+	return dp_nh_put_encap(msg, RTA_ENCAP_TYPE, RTA_ENCAP, nh);
+}
 
-	if (nla_put_u16(msg, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_MPLS) < 0)
+/* The labels as an MPLS lightweight tunnel: the same two attributes for
+ * routes (RTA_ENCAP_TYPE, RTA_ENCAP) and nexthop objects (NHA_...). */
+int dp_nh_put_encap(struct nl_msg *msg, int encap_type, int encap,
+		    const struct sdp_nexthop *nh)
+{
+	uint32_t lse[SDP_LABEL_STACK_MAX];
+	struct nlattr *nest;
+	size_t n = dp_labels_encode(nh, lse);
+
+	if (!n)
+		return 0;
+	if (nla_put_u16(msg, encap_type, LWTUNNEL_ENCAP_MPLS) < 0)
 		return -EMSGSIZE;
-	encap = nla_nest_start(msg, RTA_ENCAP);
-	if (!encap)
+	nest = nla_nest_start(msg, encap);
+	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put(msg, MPLS_IPTUNNEL_DST, n * sizeof(lse[0]), lse) < 0)
 		return -EMSGSIZE;
-	nla_nest_end(msg, encap);
+	nla_nest_end(msg, nest);
 	return 0;
 }
 
@@ -282,20 +294,28 @@ static int dp_nh_get_labels(const struct nlattr *nla, struct sdp_nexthop *nh)
 	return 0;
 }
 
-static int dp_nh_get_encap(struct nlattr **tb, struct sdp_nexthop *nh)
+int dp_nh_get_encap_labels(const struct nlattr *type,
+			   const struct nlattr *encap, struct sdp_nexthop *nh)
 {
 	struct nlattr *etb[MPLS_IPTUNNEL_MAX + 1];
 
-	if (!tb[RTA_ENCAP] || !tb[RTA_ENCAP_TYPE])
+	if (!encap || !type)
 		return 0;
-	if (nla_len(tb[RTA_ENCAP_TYPE]) < 2
-	    || nla_get_u16(tb[RTA_ENCAP_TYPE]) != LWTUNNEL_ENCAP_MPLS)
+	if (nla_len(type) < 2
+	    || nla_get_u16((struct nlattr *)type) != LWTUNNEL_ENCAP_MPLS)
 		return 0; /* another kind of tunnel: not ours to show */
-	if (nla_parse_nested(etb, MPLS_IPTUNNEL_MAX, tb[RTA_ENCAP], NULL) < 0)
+	if (nla_parse_nested(etb, MPLS_IPTUNNEL_MAX, (struct nlattr *)encap,
+			     NULL)
+	    < 0)
 		return -EBADMSG;
 	if (!etb[MPLS_IPTUNNEL_DST])
 		return 0;
 	return dp_nh_get_labels(etb[MPLS_IPTUNNEL_DST], nh);
+}
+
+static int dp_nh_get_encap(struct nlattr **tb, struct sdp_nexthop *nh)
+{
+	return dp_nh_get_encap_labels(tb[RTA_ENCAP_TYPE], tb[RTA_ENCAP], nh);
 }
 
 static int dp_nh_get_via(int family, struct nlattr **tb, struct sdp_nexthop *nh)

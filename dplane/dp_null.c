@@ -53,6 +53,11 @@ struct dp_null_route {
 	struct sdp_nexthop *nh;
 };
 
+struct dp_null_nhobj {
+	struct sdp_nhobj o;
+	struct sdp_nhgrp_ent *grp; /* owned copy, o.group points here */
+};
+
 struct dp_null_rule {
 	int family;
 	uint32_t pref;
@@ -83,6 +88,8 @@ struct dp_null {
 	size_t nlsps, caplsps;
 	struct dp_null_route *routes; /* in insertion order */
 	size_t nroutes, caproutes;
+	struct dp_null_nhobj *nhobjs; /* in insertion order */
+	size_t nnhobjs, capnhobjs;
 	struct dp_null_rule *rules; /* sorted by priority, like the kernel */
 	size_t nrules, caprules;
 	struct dp_null_kv *kv;
@@ -186,6 +193,9 @@ void dp_null_close(struct sdp *dp)
 	for (i = 0; i < nb->nroutes; i++)
 		free(nb->routes[i].nh);
 	free(nb->routes);
+	for (i = 0; i < nb->nnhobjs; i++)
+		free(nb->nhobjs[i].grp);
+	free(nb->nhobjs);
 	free(nb->rules);
 	for (i = 0; i < nb->nkv; i++) {
 		free(nb->kv[i].key);
@@ -512,6 +522,139 @@ static int dp_null_apply_lsp(struct dp_null *nb, const struct nlmsghdr *nlh,
 	return 0;
 }
 
+/*
+ * Nexthop objects, checked as the kernel checks them: a group's members
+ * must exist and be single nexthops, an object still in a group cannot
+ * go, and deleting an object removes the routes that use it.
+ */
+
+static struct dp_null_nhobj *dp_null_nhobj_find(struct dp_null *nb,
+						uint32_t id)
+{
+	for (size_t i = 0; i < nb->nnhobjs; i++)
+		if (nb->nhobjs[i].o.id == id)
+			return &nb->nhobjs[i];
+	return NULL;
+}
+
+static bool dp_null_nhobj_in_group(struct dp_null *nb, uint32_t id)
+{
+	for (size_t i = 0; i < nb->nnhobjs; i++)
+		for (size_t j = 0; j < nb->nhobjs[i].o.n_group; j++)
+			if (nb->nhobjs[i].o.group[j].id == id)
+				return true;
+	return false;
+}
+
+static int dp_null_apply_nhobj(struct dp_null *nb, const struct nlmsghdr *nlh,
+			       const char **emsg)
+{
+	struct sdp_nhgrp_ent grp[SDP_NEXTHOP_MAX], *copy = NULL;
+	struct dp_null_nhobj *cur;
+	struct sdp_nhobj o;
+	size_t i;
+	int ret;
+
+	ret = sdp_nhobj_parse(nlh, &o, grp, SDP_NEXTHOP_MAX);
+	if (ret < 0)
+		return ret == -EBADMSG ? -EINVAL : ret;
+	cur = dp_null_nhobj_find(nb, o.id);
+
+	if (nlh->nlmsg_type == RTM_DELNEXTHOP) {
+		if (!cur)
+			return -ENOENT;
+		free(cur->grp);
+		i = (size_t)(cur - nb->nhobjs);
+		memmove(&nb->nhobjs[i], &nb->nhobjs[i + 1],
+			(nb->nnhobjs - i - 1) * sizeof(nb->nhobjs[0]));
+		nb->nnhobjs--;
+		/* routes that used it go with it */
+		for (i = 0; i < nb->nroutes;) {
+			if (nb->routes[i].route.nhid != o.id) {
+				i++;
+				continue;
+			}
+			free(nb->routes[i].nh);
+			memmove(&nb->routes[i], &nb->routes[i + 1],
+				(nb->nroutes - i - 1) * sizeof(nb->routes[0]));
+			nb->nroutes--;
+		}
+		return 0;
+	}
+
+	for (i = 0; i < o.n_group; i++) {
+		const struct dp_null_nhobj *m = dp_null_nhobj_find(nb,
+								   grp[i].id);
+
+		if (!m) {
+			*emsg = "Invalid nexthop id";
+			return -EINVAL;
+		}
+		if (m->o.n_group) {
+			*emsg = "Nested groups are not supported";
+			return -EINVAL;
+		}
+	}
+	if (cur) {
+		if (!(nlh->nlmsg_flags & NLM_F_REPLACE))
+			return -EEXIST;
+		if (!cur->o.n_group != !o.n_group) {
+			*emsg = o.n_group
+					? "Can not replace a nexthop with a nexthop group."
+					: "Can not replace a nexthop group with a nexthop.";
+			return -EINVAL;
+		}
+		if (!o.n_group && dp_null_nhobj_in_group(nb, o.id)
+		    && o.family != cur->o.family) {
+			*emsg = "Can not change nexthop family of a group member";
+			return -EINVAL;
+		}
+	}
+	if (o.n_group) {
+		copy = malloc(o.n_group * sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, grp, o.n_group * sizeof(*copy));
+	}
+	if (!cur) {
+		if (DP_GROW(nb->nhobjs, nb->capnhobjs, nb->nnhobjs) < 0) {
+			free(copy);
+			return -ENOMEM;
+		}
+		cur = &nb->nhobjs[nb->nnhobjs++];
+		memset(cur, 0, sizeof(*cur));
+	}
+	free(cur->grp);
+	cur->o = o;
+	cur->grp = copy;
+	cur->o.group = copy;
+	return 0;
+}
+
+int dp_null_nhobj_dump(struct sdp *dp, uint8_t proto, uint32_t id_min,
+		       uint32_t id_max, sdp_nhobj_cb cb, void *arg)
+{
+	struct dp_null *nb = dp->null;
+	const char *emsg;
+	size_t i;
+	int ret;
+
+	ret = dp_null_record(dp, SDP_OP_NHOBJ_DUMP, "nhobj dump", &emsg);
+	for (i = 0; ret == 0 && i < nb->nnhobjs; i++) {
+		const struct sdp_nhobj *o = &nb->nhobjs[i].o;
+
+		if ((proto && o->proto != proto) || o->id < id_min
+		    || o->id > id_max)
+			continue;
+		ret = cb(o, arg);
+	}
+	dp_null_result(dp, ret);
+	if (ret < 0)
+		dp_error_set(dp, "nhobj dump: %s%s%s", strerror(-ret),
+			     emsg ? ": " : "", emsg ? emsg : "");
+	return ret;
+}
+
 static bool dp_null_route_key_eq(const struct sdp_route *a,
 				 const struct sdp_route *b)
 {
@@ -550,7 +693,9 @@ static int dp_null_apply_route(struct dp_null *nb, const struct nlmsghdr *nlh,
 		return -ESRCH;
 	}
 
-	if (!rt.n_nexthops && rt.type == RTN_UNICAST)
+	if (rt.nhid && !dp_null_nhobj_find(nb, rt.nhid))
+		return -EINVAL; /* the kernel: "Nexthop id does not exist" */
+	if (!rt.n_nexthops && !rt.nhid && rt.type == RTN_UNICAST)
 		return -EINVAL;
 	if (dp_null_copy_nh(rt.nexthops, rt.n_nexthops, &copy) < 0)
 		return -ENOMEM;
@@ -663,6 +808,9 @@ static int dp_null_apply(struct dp_null *nb, struct nl_msg *msg,
 	case RTM_NEWRULE:
 	case RTM_DELRULE:
 		return dp_null_apply_rule(nb, nlh);
+	case RTM_NEWNEXTHOP:
+	case RTM_DELNEXTHOP:
+		return dp_null_apply_nhobj(nb, nlh, emsg);
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
 		if (!nlmsg_valid_hdr(nlh, sizeof(*rtm)))

@@ -142,6 +142,8 @@ int dp_null_link_get(struct sdp *dp, const char *name, uint32_t ifindex,
 int dp_null_lsp_dump(struct sdp *dp, sdp_lsp_cb cb, void *arg);
 int dp_null_route_dump(struct sdp *dp, int family, uint32_t table,
 		       sdp_route_cb cb, void *arg);
+int dp_null_nhobj_dump(struct sdp *dp, uint8_t proto, uint32_t id_min,
+		       uint32_t id_max, sdp_nhobj_cb cb, void *arg);
 int dp_null_rule_dump(struct sdp *dp, int family, dp_parse_fn parse, void *arg);
 int dp_null_sysctl_get(struct sdp *dp, const char *path, char *buf, size_t len);
 int dp_null_sysctl_set(struct sdp *dp, const char *path, const char *value);
@@ -158,9 +160,13 @@ int dp_lsp_req_init(struct dp_req *r, const struct sdp_lsp *lsp,
 		    enum sdp_cmd cmd);
 int dp_route_req_init(struct dp_req *r, const struct sdp_route *route,
 		      enum sdp_cmd cmd);
-/* The canonical text of a built LSP / route message; caller frees. */
+int dp_nhobj_req_init(struct dp_req *r, const struct sdp_nhobj *o,
+		      enum sdp_cmd cmd);
+/* The canonical text of a built LSP / route / object message; caller
+ * frees. */
 char *dp_lsp_msg_text(struct nl_msg *msg, enum sdp_cmd cmd);
 char *dp_route_msg_text(struct nl_msg *msg, enum sdp_cmd cmd);
+char *dp_nhobj_msg_text(struct nl_msg *msg, enum sdp_cmd cmd);
 
 /* dp_isolation.c */
 int dp_rule_build(int family, uint32_t pref, uint32_t table, bool add,
@@ -175,6 +181,12 @@ int dp_nexthops_parse(const struct rtmsg *rtm, struct nlattr **tb,
 		      struct sdp_nexthop *nh, size_t nh_max, size_t *n);
 void dp_nexthops_format(struct dp_sb *sb, const struct sdp_nexthop *nh,
 			size_t n);
+/* The MPLS encapsulation of @nh's labels as @encap_type / @encap
+ * attributes (RTA_ENCAP_TYPE/RTA_ENCAP or NHA_ENCAP_TYPE/NHA_ENCAP). */
+int dp_nh_put_encap(struct nl_msg *msg, int encap_type, int encap,
+		    const struct sdp_nexthop *nh);
+int dp_nh_get_encap_labels(const struct nlattr *type,
+			   const struct nlattr *encap, struct sdp_nexthop *nh);
 size_t dp_nexthops_msg_size(size_t n);
 int dp_addr_len(int family);
 

@@ -103,6 +103,12 @@ int sdp_route_build(const struct sdp_route *route, enum sdp_cmd cmd,
 		}
 		if (hdr.rtm_type != RTN_UNICAST)
 			return -EINVAL;
+		/* Forwarding in a nexthop object: the id, no nexthops. */
+		if (route->nhid) {
+			if (route->n_nexthops)
+				return -EINVAL;
+			break;
+		}
 		ret = dp_nexthops_check(route->nexthops, route->n_nexthops,
 					false);
 		if (ret < 0)
@@ -144,8 +150,13 @@ int sdp_route_build(const struct sdp_route *route, enum sdp_cmd cmd,
 	if (route->metric && nla_put_u32(msg, RTA_PRIORITY, route->metric) < 0)
 		goto nla_put_failure;
 	if (cmd == SDP_CMD_REPLACE && hdr.rtm_type == RTN_UNICAST
-	    && dp_nexthops_put(msg, rtm, route->nexthops, route->n_nexthops)
-		       < 0)
+	    && route->nhid) {
+		if (nla_put_u32(msg, RTA_NH_ID, route->nhid) < 0)
+			goto nla_put_failure;
+	} else if (cmd == SDP_CMD_REPLACE && hdr.rtm_type == RTN_UNICAST
+		   && dp_nexthops_put(msg, rtm, route->nexthops,
+				      route->n_nexthops)
+			      < 0)
 		goto nla_put_failure;
 
 	*msgp = msg;
@@ -335,6 +346,9 @@ static int dp_route_dump_one(const struct nlmsghdr *nlh, void *arg)
 	if (rtm->rtm_family != d->family || (rtm->rtm_flags & RTM_F_CLONED))
 		return 0;
 	ret = sdp_route_parse(nlh, &route, d->nh, SDP_NEXTHOP_MAX);
+	/* as for LSPs: an entry we cannot read is not ours; skip it */
+	if (ret == -E2BIG || ret == -EBADMSG)
+		return 0;
 	if (ret < 0)
 		return ret;
 	/* Without strict checking the kernel dumps every table. */
@@ -353,8 +367,9 @@ int sdp_route_dump_table(struct sdp *dp, int family, uint32_t table,
 		.cb = cb,
 		.arg = arg,
 	};
-	char extack[256];
+	char extack[256] = "";
 	struct nl_msg *msg;
+	bool strict;
 	int ret;
 
 	dp_error_clear(dp);
@@ -366,17 +381,39 @@ int sdp_route_dump_table(struct sdp *dp, int family, uint32_t table,
 	if (dp->backend == SDP_BACKEND_NULL)
 		return dp_null_route_dump(dp, family, table, cb, arg);
 
+	/*
+	 * With strict checking the kernel dumps only @table (RTA_TABLE, in
+	 * rtm_table too when it fits) instead of every table of the family:
+	 * a readback costs the table's size, not the node's. The option is
+	 * set for this request only (it makes other requests stricter too);
+	 * a kernel without it (< 4.20) dumps everything, filtered below.
+	 */
+	strict = setsockopt(nl_socket_get_fd(dp->sk), SOL_NETLINK,
+			    NETLINK_GET_STRICT_CHK, &(int){1}, sizeof(int))
+		 == 0;
+	if (strict)
+		rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
 	d.nh = calloc(SDP_NEXTHOP_MAX, sizeof(*d.nh));
 	msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
 	if (!d.nh || !msg
-	    || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0) {
+	    || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0
+	    || (strict && nla_put_u32(msg, RTA_TABLE, table) < 0)) {
 		free(d.nh);
 		nlmsg_free(msg);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
 	ret = dp_nl_query(dp, msg, dp_route_dump_one, &d, extack,
 			  sizeof(extack));
 	free(d.nh);
+	/* strict: a table that does not exist (yet) is an empty one */
+	if (strict && ret == -ENOENT)
+		ret = 0;
+out:
+	if (strict)
+		(void)setsockopt(nl_socket_get_fd(dp->sk), SOL_NETLINK,
+				 NETLINK_GET_STRICT_CHK, &(int){0},
+				 sizeof(int));
 	if (ret < 0)
 		dp_error_set(dp, "route dump %s table=%u: %s%s%s",
 			     family == AF_INET6 ? "inet6" : "inet", table,

@@ -362,11 +362,13 @@ typedef int (*sdp_lsp_cb)(const struct sdp_lsp *lsp, void *arg);
  * other families' routes; those are skipped, so the result is an empty
  * table, not an error (use sdp_mpls_check() to tell the two apart).
  *
+ * An entry that cannot be read (more than SDP_NEXTHOP_MAX nexthops or
+ * SDP_LABEL_STACK_MAX labels: never one of satnet's) is skipped, so one
+ * foreign entry cannot blind the readback of the rest.
+ *
  * @return 0, the callback's negative value, -EINTR when the kernel
  *         flagged the dump inconsistent (tables changed meanwhile: call
- *         again), -E2BIG / -EBADMSG for an entry that could not be read
- *         (more than SDP_NEXTHOP_MAX nexthops or SDP_LABEL_STACK_MAX
- *         labels), -ETIMEDOUT, or the kernel's error
+ *         again), -ETIMEDOUT, or the kernel's error
  */
 int sdp_lsp_dump(struct sdp *dp, sdp_lsp_cb cb, void *arg);
 
@@ -444,6 +446,83 @@ int sdp_route_dump_table(struct sdp *dp, int family, uint32_t table,
 			 sdp_route_cb cb, void *arg);
 
 /*
+ * Nexthop objects (RTM_NEWNEXTHOP): shared forwarding for VRF routes
+ */
+
+/**
+ * satnet's range of nexthop object ids. zebra allocates its own ids
+ * below ZEBRA_NHG_PROTO_UPPER (250,000,000, lib/zclient.h) and EVPN-MH's
+ * L2 ids are (1 << 28) or (2 << 28) plus at most 16k; zebra ignores
+ * every kernel notification and dump entry of an id with either of
+ * those two type bits set (zebra_evpn_mh_is_fdb_nh() at the top of
+ * netlink_nexthop_change()). Ids of 0x3xxxxxxx have both bits set and
+ * are never allocated by zebra: they never collide with zebra's, and
+ * zebra neither learns them as kernel nexthop groups nor sweeps them.
+ */
+#define SDP_NHID_MIN 0x30000000u
+#define SDP_NHID_MAX 0x3fffffffu
+
+/** One member of a nexthop group object. */
+struct sdp_nhgrp_ent {
+	uint32_t id;	 /**< a single-nexthop object */
+	uint16_t weight; /**< 1..256; 0 is taken as 1 */
+};
+
+/**
+ * One kernel nexthop object: either a single nexthop (@c n_group 0:
+ * device, gateway of @c family, MPLS labels to push, onlink) or a
+ * group of single-nexthop objects (ECMP with weights). A route refers
+ * to it by id (sdp_route.nhid) instead of carrying nexthops; replacing
+ * the object changes the forwarding of every route that refers to it.
+ * The kernel does not let a group become a single nexthop or back, so
+ * satnet's routes always refer to groups (of one member or more).
+ */
+struct sdp_nhobj {
+	uint32_t id;	/**< 1..UINT32_MAX; satnet's are SDP_NHID_MIN.. */
+	uint8_t proto;	/**< nh_protocol; 0 means SDP_RTPROT */
+	uint8_t family; /**< single: AF_INET or AF_INET6; group: AF_UNSPEC */
+	struct sdp_nexthop nh; /**< single: needs ifindex; labels, onlink */
+	size_t n_group;	       /**< 0 for a single nexthop */
+	const struct sdp_nhgrp_ent *group; /**< borrowed, n_group entries */
+};
+
+/**
+ * Build RTM_NEWNEXTHOP (replace: NLM_F_CREATE | NLM_F_REPLACE) or
+ * RTM_DELNEXTHOP (delete: the id only) for @p o.
+ * @return 0, -EINVAL (id 0, no device, gateway of another family,
+ *         weights, a group of more than SDP_NEXTHOP_MAX), -ENOMEM
+ */
+int sdp_nhobj_build(const struct sdp_nhobj *o, enum sdp_cmd cmd,
+		    struct nl_msg **msgp);
+
+/**
+ * Parse RTM_NEWNEXTHOP/RTM_DELNEXTHOP into @p o; group members go to the
+ * caller's @p grp of @p grp_max entries (o->group points there).
+ * @return 0, -EBADMSG, -E2BIG (more members or labels than fit)
+ */
+int sdp_nhobj_parse(const struct nlmsghdr *nlh, struct sdp_nhobj *o,
+		    struct sdp_nhgrp_ent *grp, size_t grp_max);
+
+/** Canonical text: "nhobj id=805306369 proto=224 inet nh=[oif=3 via=...]",
+ *  "nhobj id=... group=805306369/1,805306370/2". @return 0 or -ENOSPC */
+int sdp_nhobj_format(const struct sdp_nhobj *o, char *buf, size_t len);
+
+/** Build and send one nexthop object replace / delete. */
+int sdp_nhobj_replace(struct sdp *dp, const struct sdp_nhobj *o);
+int sdp_nhobj_delete(struct sdp *dp, uint32_t id);
+
+/** Nexthop object dump callback; same contract as sdp_lsp_cb. */
+typedef int (*sdp_nhobj_cb)(const struct sdp_nhobj *o, void *arg);
+
+/**
+ * Read the kernel's nexthop objects of protocol @p proto (0: every
+ * protocol) whose id lies in [@p id_min, @p id_max].
+ * @return as sdp_lsp_dump()
+ */
+int sdp_nhobj_dump(struct sdp *dp, uint8_t proto, uint32_t id_min,
+		   uint32_t id_max, sdp_nhobj_cb cb, void *arg);
+
+/*
  * Batches: many LSP/route requests sent back to back
  */
 
@@ -477,6 +556,10 @@ int sdp_batch_add_lsp(struct sdp_batch *b, enum sdp_cmd cmd,
 /** Append a route request; as sdp_batch_add_lsp(). */
 int sdp_batch_add_route(struct sdp_batch *b, enum sdp_cmd cmd,
 			const struct sdp_route *route, void *cookie);
+
+/** Append a nexthop object request; as sdp_batch_add_lsp(). */
+int sdp_batch_add_nhobj(struct sdp_batch *b, enum sdp_cmd cmd,
+			const struct sdp_nhobj *o, void *cookie);
 
 /** Number of requests in @p b. */
 size_t sdp_batch_count(const struct sdp_batch *b);
@@ -702,6 +785,9 @@ enum sdp_op {
 	SDP_OP_RULE_ADD,
 	SDP_OP_RULE_DEL,
 	SDP_OP_RULE_DUMP,
+	SDP_OP_NHOBJ_REPLACE,
+	SDP_OP_NHOBJ_DELETE,
+	SDP_OP_NHOBJ_DUMP,
 };
 
 /** "vrf-add", "lsp-replace", ... ("?" for unknown values). */

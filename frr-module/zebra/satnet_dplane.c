@@ -11,9 +11,8 @@
  *                           on the dplane thread's copy of the policy.
  *                           Not ours: straight to the out queue,
  *                           untouched. Ours: onto ctxq (q_mtx), and an
- *                           event wakes satnet's pthread. While satnet
- *                           holds SDPL_INFLIGHT_MAX contexts it waits for
- *                           the pthread first (back-pressure, sdpl_pace).
+ *                           event wakes satnet's pthread. It never waits
+ *                           for the pthread (but at shutdown).
  *   satnet pthread          sdpl_work(): takes up to SDPL_BATCH contexts,
  *                           flattens each (sdpl_xlate_*), translates and
  *                           programs them in one dplane/ batch with its
@@ -89,20 +88,6 @@ DEFINE_MTYPE_STATIC(SATNET, SATNET_DPLANE, "satnet dplane provider");
 #define SDPL_DRAIN_MSEC 5000
 /* Failed contexts logged per batch; the rest are counted. */
 #define SDPL_LOG_FAILS 8
-/*
- * Contexts satnet holds (queued or being programmed) before the dplane
- * thread waits for the pthread: back-pressure towards zebra. zebra
- * stops making contexts only when its dplane *incoming* queue is long
- * (meta_queue_process(), dplane_get_in_queue_len()), and the dplane
- * thread empties that queue into the providers' in-queues on every
- * loop whatever their length; so the only way to slow zebra down is to
- * keep the dplane thread busy, as zebra's own kernel provider does
- * while it programs. sdpl_process() waits (bounded by SDPL_PACE_MSEC at
- * a time) while this many are in flight.
- */
-#define SDPL_INFLIGHT_MAX (4 * SDPL_BATCH)
-#define SDPL_PACE_MSEC 1000
-
 static struct satnet_dplane {
 	struct zebra_dplane_provider *prov;
 	struct frr_pthread *fthread;
@@ -491,7 +476,7 @@ static void sdpl_work(struct thread *t)
 	frr_with_mutex (&g.q_mtx) {
 		g.inflight -= n;
 		more = dplane_ctx_get_head(&g.ctxq) != NULL;
-		/* drain at shutdown, and pacing in sdpl_process() */
+		/* the drain at shutdown waits for this */
 		pthread_cond_broadcast(&g.q_cond);
 	}
 	if (more)
@@ -590,30 +575,15 @@ static void sdpl_wait_drained(void)
 }
 
 /*
- * Back-pressure: wait (at most SDPL_PACE_MSEC) while satnet holds
- * SDPL_INFLIGHT_MAX contexts. Returns how many more it may take.
+ * The dplane thread never waits for satnet here: owned contexts go onto
+ * ctxq for the pthread, everything else straight on to the Kernel
+ * provider, whatever satnet's backlog (zebra's own provider must keep
+ * its latency while satnet works through a burst). What bounds the
+ * backlog is that zebra makes contexts no faster than its main thread
+ * turns routes into them, and the pthread programs a batch of routes
+ * through shared nexthop objects - one small write each - faster than
+ * that; queuePeak in `show satnet labels json` shows what it reached.
  */
-static int sdpl_pace(void)
-{
-	struct timespec until;
-	int room;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (long)(SDPL_PACE_MSEC % 1000) * 1000000L;
-	until.tv_sec += SDPL_PACE_MSEC / 1000 + until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
-	frr_with_mutex (&g.q_mtx) {
-		while (g.inflight >= SDPL_INFLIGHT_MAX)
-			if (pthread_cond_timedwait(&g.q_cond, &g.q_mtx, &until)
-			    == ETIMEDOUT)
-				break;
-		room = g.inflight >= SDPL_INFLIGHT_MAX
-			       ? 0
-			       : (int)(SDPL_INFLIGHT_MAX - g.inflight);
-	}
-	return room;
-}
-
 static int sdpl_process(struct zebra_dplane_provider *prov)
 {
 	struct zebra_dplane_ctx *ctx;
@@ -622,16 +592,6 @@ static int sdpl_process(struct zebra_dplane_provider *prov)
 	bool running = atomic_load(&g.running);
 
 	sn_policy_fetch(&g.box, &g.pol_dp, &g.gen_dp);
-	if (running) {
-		int room = sdpl_pace();
-
-		if (room < limit) {
-			limit = room;
-			/* Come back for the rest; the pthread also pokes us
-			 * after every batch. */
-			dplane_provider_work_ready();
-		}
-	}
 	for (counter = 0; counter < limit; counter++) {
 		ctx = dplane_provider_dequeue_in_ctx(prov);
 		if (!ctx)
@@ -883,7 +843,11 @@ void satnet_dplane_counters_clear(void)
 	atomic_store(&c->lsp_install, 0);
 	atomic_store(&c->lsp_update, 0);
 	atomic_store(&c->lsp_delete, 0);
-	/* queue_len is a level, not a count; the peak restarts from it */
+	atomic_store(&c->nhobj_ops, 0);
+	atomic_store(&c->nhobj_inplace, 0);
+	atomic_store(&c->route_nowrite, 0);
+	/* nhobj_count/_groups and queue_len are levels, not counts; the
+	 * peak restarts from the queue's level */
 	atomic_store(&c->queue_peak, atomic_load(&c->queue_len));
 }
 
@@ -975,6 +939,87 @@ void satnet_if_counters_baseline(void)
 		strlcpy(b->name, c->mpls_ifs[i], sizeof(b->name));
 		g.n_base++;
 	}
+}
+
+/*
+ * An earlier run's nexthop objects, at zebra's start
+ */
+
+struct sdpl_old {
+	uint32_t *ids;
+	size_t n, cap;
+	bool groups; /* this pass: groups (first) or members */
+};
+
+static int sdpl_old_cb(const struct sdp_nhobj *o, void *arg)
+{
+	struct sdpl_old *old = arg;
+
+	if ((o->n_group != 0) != old->groups)
+		return 0;
+	if (old->n == old->cap) {
+		size_t cap = old->cap ? 2 * old->cap : 256;
+		uint32_t *v = XREALLOC(MTYPE_SATNET_DPLANE, old->ids,
+				       cap * sizeof(*v));
+
+		old->ids = v;
+		old->cap = cap;
+	}
+	old->ids[old->n++] = o->id;
+	return 0;
+}
+
+/*
+ * Called from frr_early_init, i.e. before zebra_ns_init() reads the
+ * kernel's routes: delete every nexthop object in satnet's id range with
+ * satnet's protocol (groups first). The kernel removes the routes that
+ * use them with them - as zebra itself removes its own routes of an
+ * earlier run when it starts (rib_sweep_route); zebra would otherwise
+ * read each such route, fail to find its object ("Zebra failed to find
+ * the nexthop hash entry") and never sweep it. Routes come back as zebra
+ * re-learns them; LSPs are kept until their grace period (they carry
+ * transit traffic for other nodes).
+ */
+void satnet_dplane_early_sweep(void)
+{
+	struct sdpl_old old = {0};
+	struct sdp_batch *b = NULL;
+	struct sdp *dp = NULL;
+	size_t gone = 0;
+	int ret;
+
+	frr_with_privs (&zserv_privs) {
+		ret = sdp_open(&dp, SDP_BACKEND_NETLINK);
+		if (ret)
+			break;
+		for (int pass = 0; pass < 2; pass++) {
+			old.groups = pass == 0;
+			ret = sdp_nhobj_dump(dp, SDP_RTPROT, SDP_NHID_MIN,
+					     SDP_NHID_MAX, sdpl_old_cb, &old);
+			if (ret)
+				break;
+		}
+		if (ret || !old.n || sdp_batch_new(dp, &b))
+			break;
+		for (size_t i = 0; i < old.n; i++)
+			sdp_batch_add_nhobj(b, SDP_CMD_DELETE,
+					    &(struct sdp_nhobj){.id = old.ids[i]},
+					    NULL);
+		sdp_batch_send(b);
+		for (size_t i = 0; i < sdp_batch_count(b); i++)
+			if (sdp_batch_result(b, i, NULL, NULL) == 0)
+				gone++;
+	}
+	if (ret && ret != -EOPNOTSUPP)
+		zlog_warn("satnet: cannot read nexthop objects of an earlier run: %s",
+			  dp && sdp_last_error(dp)[0] ? sdp_last_error(dp)
+						       : strerror(-ret));
+	else if (old.n)
+		zlog_info("satnet: removed %zu of %zu nexthop objects of an earlier run (and the VRF routes that used them) before zebra reads the kernel",
+			  gone, old.n);
+	sdp_batch_free(b);
+	sdp_close(dp);
+	XFREE(MTYPE_SATNET_DPLANE, old.ids);
 }
 
 /*

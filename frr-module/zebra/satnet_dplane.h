@@ -47,6 +47,8 @@
 #define SN_ROUTE_METRIC 20
 /* Room for one kernel or translation error, shown per entry. */
 #define SN_REASON_LEN 192
+/* Room for a route's resolution key (struct sn_req.rkey). */
+#define SN_RKEY_MAX 256
 /* Most managed VRF tables the policy carries. */
 #define SN_TABLES_MAX 1024
 
@@ -196,6 +198,22 @@ struct sn_req {
 
 	void *cookie; /* the caller's (the dplane context) */
 
+	/*
+	 * Routes: the recursive nexthops zebra resolved the route through
+	 * (gateway, VRF, labels of each), as bytes: routes with the same
+	 * key forward the same way by construction, so they may share a
+	 * nexthop object that is replaced in place (satnet_nhg.h). Empty
+	 * for a route without recursion, or when the key did not fit.
+	 */
+	uint16_t rkey_len;
+	uint8_t rkey[SN_RKEY_MAX];
+
+	/* private to satnet_lsp_table.c (one batch) */
+	bool decided;	 /* forwarding chosen through an object */
+	bool skip;	 /* nothing to write: the object already does it */
+	bool superseded; /* a later request in the batch is for the same key */
+	void *dep;	 /* struct sn_obj the route's outcome depends on */
+
 	/* outcome: 0 or -errno, and the reason when not 0 */
 	int result;
 	char reason[SN_REASON_LEN];
@@ -271,9 +289,18 @@ struct sn_entry {
 	bool zebra_ok;	  /* zebra was told SUCCESS: repair if it drifts */
 	uint32_t repairs; /* times readback found drift and fixed it */
 
+	/* routes: the nexthop object it refers to (0: nexthops inline),
+	 * and how many routes share that object (in exported copies) */
+	uint32_t nhid;
+	uint32_t nh_shared;
+
 	/* private to satnet_lsp_table.c */
 	struct sn_entry *hnext;
 	bool seen;
+	void *obj;	     /* struct sn_obj, a counted reference */
+	uint32_t obj_gen;    /* the object's gen when last asked for */
+	uint64_t batch;	     /* the batch of last_req */
+	struct sn_req *last_req;
 };
 
 /* Counters (atomic: bumped by the pthreads, read and reset by the CLI). */
@@ -294,6 +321,15 @@ struct sn_counters {
 	/* contexts satnet programmed, by zebra's operation */
 	_Atomic uint64_t route_install, route_update, route_delete;
 	_Atomic uint64_t lsp_install, lsp_update, lsp_delete;
+	/* nexthop objects */
+	_Atomic uint64_t nhobj_ops;	  /* object writes sent (create,
+					     replace, delete) */
+	_Atomic uint64_t nhobj_inplace;	  /* groups replaced in place */
+	_Atomic uint64_t route_nowrite;	  /* route contexts done with no
+					     kernel write (object already
+					     forwards as asked) */
+	_Atomic uint64_t nhobj_count;	  /* level: objects held */
+	_Atomic uint64_t nhobj_groups;	  /* level: of which groups */
 };
 
 struct sn_table;
@@ -334,6 +370,10 @@ struct sn_reconcile_result {
 	unsigned int repair_failed; /* reprogramming refused */
 	unsigned int stale;	    /* satnet LSPs nobody owns any more */
 	unsigned int swept;	    /* of those, deleted (sweep on) */
+	/* nexthop objects: compared, found missing or differing and
+	 * rewritten, an earlier run's found and (sweep on) deleted */
+	unsigned int obj_checked, obj_drift, obj_repaired, obj_stale;
+	unsigned int obj_swept;
 	int dump_err;		    /* first dump error, 0 if none */
 };
 

@@ -297,6 +297,43 @@ static uint8_t rt_kind_type(enum sn_rt_kind k)
 	return RTN_UNICAST;
 }
 
+/*
+ * The resolution key: the recursive nexthops (type, gateway, VRF,
+ * labels) zebra resolved the route through, in zebra's order. Empty
+ * when there are none or they do not fit.
+ */
+static void rkey_build(const struct sn_nh_in *nh, size_t n, struct sn_req *out)
+{
+	uint8_t *p = out->rkey;
+	size_t off = 0;
+
+	out->rkey_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sn_nh_in *x = &nh[i];
+		size_t need = 2 + sizeof(x->gate.bytes) + sizeof(x->vrf_id)
+			      + sizeof(x->ifindex) + 1
+			      + x->n_labels * sizeof(x->labels[0]);
+		uint8_t t = (uint8_t)x->type;
+
+		if (!x->recursive || !x->active)
+			continue;
+		if (off + need > sizeof(out->rkey))
+			return; /* too long: no key, no sharing in place */
+		p[off++] = t;
+		p[off++] = x->gate.family;
+		memcpy(p + off, x->gate.bytes, sizeof(x->gate.bytes));
+		off += sizeof(x->gate.bytes);
+		memcpy(p + off, &x->vrf_id, sizeof(x->vrf_id));
+		off += sizeof(x->vrf_id);
+		memcpy(p + off, &x->ifindex, sizeof(x->ifindex));
+		off += sizeof(x->ifindex);
+		p[off++] = x->n_labels;
+		memcpy(p + off, x->labels, x->n_labels * sizeof(x->labels[0]));
+		off += x->n_labels * sizeof(x->labels[0]);
+	}
+	out->rkey_len = (uint16_t)off;
+}
+
 int sn_xlate_route(const struct sn_route_in *in, const struct sn_nh_in *nh,
 		   size_t n, struct sn_req *out)
 {
@@ -417,6 +454,7 @@ int sn_xlate_route(const struct sn_route_in *in, const struct sn_nh_in *nh,
 	}
 	r->nexthops = out->nh;
 	r->n_nexthops = out->n_nh;
+	rkey_build(nh, n, out);
 	return 0;
 }
 

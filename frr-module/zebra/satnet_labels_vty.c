@@ -238,6 +238,15 @@ static json_object *imposition_json(const struct sn_entry *e)
 	json_object_object_add(j, "nexthops", nexthops_json(e));
 	json_object_object_add(j, "outLabels",
 			       labels_json(e->n_nh ? &e->nh[0] : NULL));
+	if (e->nhid) {
+		json_object *o = json_object_new_object();
+
+		json_object_int_add(o, "id", e->nhid);
+		json_object_int_add(o, "sharedBy", e->nh_shared);
+		json_object_object_add(j, "nexthopObject", o);
+	} else {
+		json_object_object_add(j, "nexthopObject", NULL);
+	}
 	json_object_object_add(j, "kernel", kernel_json(e));
 	return j;
 }
@@ -274,6 +283,14 @@ static json_object *counters_json(void)
 	json_object_int_add(ops, "lspUpdate", atomic_load(&c->lsp_update));
 	json_object_int_add(ops, "lspDelete", atomic_load(&c->lsp_delete));
 	json_object_object_add(j, "contextOps", ops);
+	json_object_int_add(j, "nexthopObjects", atomic_load(&c->nhobj_count));
+	json_object_int_add(j, "nexthopGroups", atomic_load(&c->nhobj_groups));
+	json_object_int_add(j, "nexthopObjectWrites",
+			    atomic_load(&c->nhobj_ops));
+	json_object_int_add(j, "groupsReplacedInPlace",
+			    atomic_load(&c->nhobj_inplace));
+	json_object_int_add(j, "routesWithoutWrite",
+			    atomic_load(&c->route_nowrite));
 	return j;
 }
 
@@ -340,10 +357,16 @@ static void show_imposition_text(struct vty *vty, const struct sn_entry *e)
 	const char *vrf = vrf_of_table(e->table);
 	const char *rd = imposition_rd(e, vrf);
 	char pfx[INET6_ADDRSTRLEN + 4], nhs[80], lbl[96], vname[24];
-	char k[SN_REASON_LEN + 16];
+	char k[SN_REASON_LEN + 48];
 
 	prefix_str(e, pfx, sizeof(pfx));
 	kernel_text(e, k, sizeof(k));
+	if (e->nhid) {
+		size_t l = strlen(k);
+
+		snprintf(k + l, sizeof(k) - l, " (object %u, %u route%s)",
+			 e->nhid, e->nh_shared, e->nh_shared == 1 ? "" : "s");
+	}
 	if (vrf)
 		strlcpy(vname, vrf, sizeof(vname));
 	else

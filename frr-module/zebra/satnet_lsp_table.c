@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 
 #include "satnet_dplane.h"
+#include "satnet_nhg.h"
 
 struct sn_table {
 	pthread_mutex_t mtx;
@@ -43,6 +44,9 @@ struct sn_table {
 	sn_log_fn log;
 	unsigned int drift_logged; /* this readback; capped */
 	struct sn_counters ctr;
+	/* nexthop objects of the routes (satnet_nhg.h), under mtx */
+	struct sn_objs objs;
+	uint64_t batch; /* sn_table_apply() calls so far */
 };
 
 /* Drifted entries logged one by one per readback; the rest are counted. */
@@ -176,6 +180,15 @@ static void entry_free(struct sn_entry *e)
 	free(e);
 }
 
+/* Drop @e's reference to its nexthop object (the mutex is held). */
+static void entry_release_obj(struct sn_table *t, struct sn_entry *e)
+{
+	if (e->obj)
+		sn_obj_unref(&t->objs, e->obj);
+	e->obj = NULL;
+	e->obj_gen = 0;
+}
+
 /* Call with the mutex held. */
 static void grow(struct sn_table *t)
 {
@@ -227,6 +240,11 @@ struct sn_table *sn_table_new(void)
 		free(t);
 		return NULL;
 	}
+	if (sn_objs_init(&t->objs)) {
+		free(t->buckets);
+		free(t);
+		return NULL;
+	}
 	pthread_mutex_init(&t->mtx, NULL);
 	return t;
 }
@@ -244,6 +262,7 @@ void sn_table_free(struct sn_table *t)
 			entry_free(e);
 		}
 	free(t->buckets);
+	sn_objs_fini(&t->objs);
 	pthread_mutex_destroy(&t->mtx);
 	free(t);
 }
@@ -365,11 +384,14 @@ static void record(struct sn_table *t, const struct sn_req *r)
 	struct sn_entry *e;
 	struct sn_key k;
 
+	if (r->superseded)
+		return; /* a later request of the batch says what holds */
 	pthread_mutex_lock(&t->mtx);
 	key_of_req(r, &k);
 	if (r->cmd == SDP_CMD_DELETE) {
 		e = lookup(t, &k);
 		if (e && r->result == 0) {
+			entry_release_obj(t, e);
 			unlink_entry(t, e);
 			entry_free(e);
 		} else if (e) {
@@ -380,15 +402,20 @@ static void record(struct sn_table *t, const struct sn_req *r)
 		/* a system route: the kernel's, not ours */
 		e = lookup(t, &k);
 		if (e) {
+			entry_release_obj(t, e);
 			unlink_entry(t, e);
 			entry_free(e);
 		}
 	} else {
-		e = upsert(t, r);
+		/* decided routes were recorded when their object was chosen */
+		e = r->decided ? lookup(t, &k) : upsert(t, r);
 		if (e) {
 			set_state(e, r->result ? SN_K_FAILED : SN_K_INSTALLED,
 				  r->result ? r->reason : NULL);
 			e->zebra_ok = r->result == 0;
+			/* refused: the kernel route does not use the object */
+			if (r->result)
+				entry_release_obj(t, e);
 		}
 	}
 	pthread_mutex_unlock(&t->mtx);
@@ -486,7 +513,7 @@ static size_t send_reqs(struct sn_table *t, struct sdp *dp, struct sn_req **v,
 	for (i = 0; b && i < n; i++) {
 		struct sn_req *r = v[i];
 
-		if (r->result || r->noop)
+		if (r->result || r->noop || r->skip || r->superseded)
 			continue;
 		if (r->kind == SN_KIND_LSP)
 			ret = sdp_batch_add_lsp(b, r->cmd, &r->lsp, r);
@@ -532,6 +559,347 @@ static size_t send_reqs(struct sn_table *t, struct sdp *dp, struct sn_req **v,
 	return failed;
 }
 
+/*
+ * Nexthop objects in a batch (the DOC of satnet_nhg.h): decide each
+ * managed route's object, write the objects, program the routes, then
+ * delete the objects nothing uses any more.
+ */
+
+/* Can @r's forwarding live in nexthop objects? The kernel wants a
+ * device for every nexthop of an object, and an IPv6 route cannot use
+ * an IPv4 gateway object (RFC 5549 the other way round is fine). */
+static bool objectable(const struct sn_req *r)
+{
+	if (r->cmd != SDP_CMD_REPLACE || r->noop || r->result
+	    || r->route.type != RTN_UNICAST || !r->n_nh)
+		return false;
+	for (size_t i = 0; i < r->n_nh; i++) {
+		if (!r->nh[i].ifindex)
+			return false;
+		if (r->route.family == AF_INET6
+		    && r->nh[i].via.family == AF_INET)
+			return false;
+	}
+	return true;
+}
+
+/* The members and weights of @r's forwarding, canonical; 0 or -ENOMEM. */
+static int members_of(struct sn_table *t, const struct sn_req *r,
+		      struct sn_obj **mem, uint16_t *w, size_t *n)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < r->n_nh; i++) {
+		const struct sdp_nexthop *nh = &r->nh[i];
+		uint8_t fam = nh->via.family ? nh->via.family
+					     : r->route.family;
+		struct sn_obj *m = sn_obj_member(&t->objs, fam, nh);
+		uint16_t wt = nh->weight ? nh->weight : 1;
+
+		if (!m)
+			return -ENOMEM;
+		/* the same nexthop twice: one member */
+		for (j = 0; j < k && mem[j] != m; j++)
+			;
+		if (j < k) {
+			if (wt > w[j])
+				w[j] = wt;
+			continue;
+		}
+		mem[k] = m;
+		w[k++] = wt;
+	}
+	sn_obj_sort_members(mem, w, k);
+	*n = k;
+	return 0;
+}
+
+/* Choose the object of managed route request @r (the mutex is held). */
+static void decide_route(struct sn_table *t, struct sn_req *r)
+{
+	struct sn_obj *mem[SDP_NEXTHOP_MAX], *cur, *g;
+	uint16_t w[SDP_NEXTHOP_MAX];
+	struct sn_entry *e;
+	bool fresh = false;
+	struct sn_key k;
+	size_t n;
+
+	key_of_req(r, &k);
+	e = lookup(t, &k);
+	if (e && e->batch == t->batch && e->last_req)
+		e->last_req->superseded = true;
+	if (e) {
+		e->batch = t->batch;
+		e->last_req = r;
+	}
+	cur = e ? e->obj : NULL;
+
+	if (!objectable(r)) {
+		/* deleted, a system route, or inline: the object goes */
+		if (e)
+			entry_release_obj(t, e);
+		return;
+	}
+	if (members_of(t, r, mem, w, &n)) {
+		req_error(r, -ENOMEM, "out of memory for nexthop objects");
+		return;
+	}
+	if (!e) {
+		e = upsert(t, r);
+		if (!e) {
+			req_error(r, -ENOMEM, "out of memory");
+			return;
+		}
+		fresh = true;
+		set_state(e, SN_K_MISSING, "being programmed");
+		e->batch = t->batch;
+		e->last_req = r;
+	}
+
+	if (cur && e->state == SN_K_INSTALLED && e->zebra_ok
+	    && sn_obj_group_is(cur, r->rkey, r->rkey_len, mem, w, n)) {
+		/* the object already forwards as asked (it moved in place) */
+		e->obj_gen = cur->gen;
+		r->skip = true;
+	} else if (cur && r->rkey_len && e->obj_gen == cur->gen
+		   && cur->rkey_len == r->rkey_len
+		   && !memcmp(cur->rkey, r->rkey, r->rkey_len)
+		   && !sn_obj_group_find(&t->objs, r->rkey, r->rkey_len, mem, w,
+					 n)
+		   && !sn_obj_group_set(&t->objs, cur, mem, w, n)) {
+		/* the resolution moved: every route sharing it moves too */
+		atomic_fetch_add(&t->ctr.nhobj_inplace, 1);
+		e->obj_gen = cur->gen;
+		r->skip = true;
+	} else {
+		g = sn_obj_group_find(&t->objs, r->rkey, r->rkey_len, mem, w,
+				      n);
+		if (!g)
+			g = sn_obj_group_new(&t->objs, r->rkey, r->rkey_len, mem,
+					     w, n);
+		if (!g) {
+			req_error(r, -ENOMEM, "out of memory for nexthop objects");
+			entry_release_obj(t, e);
+			return;
+		}
+		sn_obj_ref(&t->objs, g);
+		entry_release_obj(t, e);
+		e->obj = g;
+		e->obj_gen = g->gen;
+		r->route.nhid = g->id;
+		r->route.nexthops = NULL;
+		r->route.n_nexthops = 0;
+	}
+	r->dep = e->obj;
+	r->decided = true;
+	/* the forwarding asked for, shown by `show satnet labels` */
+	if (!fresh && !upsert(t, r))
+		req_error(r, -ENOMEM, "out of memory");
+}
+
+static void obj_fail(struct sn_obj *o, int err, const char *text)
+{
+	o->state = SN_K_FAILED;
+	snprintf(o->reason, sizeof(o->reason), "%s",
+		 text ? text : strerror(-err));
+}
+
+/*
+ * Free the objects that nothing took since they were made (a route
+ * superseded within its batch, a failed decision): they never reach
+ * the kernel. Groups first; their members may then go too. The mutex
+ * is held.
+ */
+static void drop_unborn(struct sn_table *t)
+{
+	struct sn_objs *s = &t->objs;
+	struct sn_obj **gone = NULL;
+	size_t i, j, ng = 0, cap = 0;
+
+	if (!s->n_cand)
+		return;
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->n_cand; i++) {
+			struct sn_obj *o = s->cand[i];
+
+			if (!o || o->refs || o->in_kernel
+			    || o->group != (pass == 0))
+				continue;
+			if (ng == cap) {
+				size_t nc = cap ? 2 * cap : 64;
+				struct sn_obj **v = realloc(gone,
+							    nc * sizeof(*v));
+
+				if (!v)
+					break;
+				gone = v;
+				cap = nc;
+			}
+			s->cand[i] = NULL;
+			o->cand = false;
+			o->seen = true; /* marks it for the dirty filter */
+			sn_obj_detach(s, o);
+			gone[ng++] = o;
+		}
+	for (i = j = 0; i < s->n_dirty; i++)
+		if (!s->dirty[i]->seen || s->dirty[i]->in_kernel
+		    || s->dirty[i]->refs)
+			s->dirty[j++] = s->dirty[i];
+	s->n_dirty = j;
+	for (i = j = 0; i < s->n_cand; i++)
+		if (s->cand[i])
+			s->cand[j++] = s->cand[i];
+	s->n_cand = j;
+	for (i = 0; i < ng; i++)
+		sn_obj_release(gone[i]);
+	free(gone);
+}
+
+/*
+ * Send the objects queued for writing that something still uses:
+ * members first, then groups (a group needs its members). Returns how
+ * many failed.
+ */
+static size_t send_objects(struct sn_table *t, struct sdp *dp)
+{
+	struct sdp_nhgrp_ent grp[SDP_NEXTHOP_MAX];
+	struct sn_objs *s = &t->objs;
+	struct sdp_batch *b = NULL;
+	struct sn_obj **todo;
+	size_t i, nt = 0, failed = 0;
+	int pass, ret;
+
+	if (!s->n_dirty)
+		return 0;
+	todo = malloc(s->n_dirty * sizeof(*todo));
+	if (!todo || sdp_batch_new(dp, &b)) {
+		for (i = 0; i < s->n_dirty; i++) {
+			obj_fail(s->dirty[i], -ENOMEM, "out of memory");
+			s->dirty[i]->dirty = false;
+		}
+		s->n_dirty = 0;
+		free(todo);
+		return i;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->n_dirty; i++) {
+			struct sn_obj *o = s->dirty[i];
+			struct sdp_nhobj so;
+
+			if (o->group != (pass == 1) || !o->refs)
+				continue;
+			sn_obj_to_sdp(o, &so, grp);
+			ret = sdp_batch_add_nhobj(b, SDP_CMD_REPLACE, &so, o);
+			if (ret) {
+				obj_fail(o, ret, sdp_last_error(dp));
+				failed++;
+				continue;
+			}
+			todo[nt++] = o;
+			atomic_fetch_add(&t->ctr.nhobj_ops, 1);
+		}
+	for (i = 0; i < s->n_dirty; i++)
+		s->dirty[i]->dirty = false;
+	s->n_dirty = 0;
+	if (nt)
+		sdp_batch_send(b);
+	for (i = 0; i < sdp_batch_count(b); i++) {
+		const char *text = NULL;
+		void *cookie = NULL;
+		struct sn_obj *o;
+
+		ret = sdp_batch_result(b, i, &cookie, &text);
+		o = cookie;
+		if (!o)
+			continue;
+		if (ret) {
+			obj_fail(o, ret, text);
+			failed++;
+			continue;
+		}
+		o->in_kernel = true;
+		o->state = SN_K_INSTALLED;
+		o->reason[0] = '\0';
+	}
+	sdp_batch_free(b);
+	free(todo);
+	return failed;
+}
+
+/*
+ * Delete from the kernel and free every object nothing uses any more:
+ * groups first (freeing one releases its members), then members. The
+ * mutex is held across the frees, not across the kernel I/O.
+ */
+static void collect_garbage(struct sn_table *t, struct sdp *dp)
+{
+	struct sn_objs *s = &t->objs;
+	struct sdp_batch *b = NULL;
+	struct sn_obj **gone = NULL;
+	size_t i, ng = 0, cap = 0;
+
+	pthread_mutex_lock(&t->mtx);
+	for (int pass = 0; pass < 2; pass++) {
+		/* detaching groups appends their members to the list */
+		for (i = 0; i < s->n_cand; i++) {
+			struct sn_obj *o = s->cand[i];
+
+			if (!o || o->refs || o->group != (pass == 0))
+				continue;
+			if (ng == cap) {
+				size_t nc = cap ? 2 * cap : 64;
+				struct sn_obj **v = realloc(gone,
+							    nc * sizeof(*v));
+
+				if (!v)
+					break;
+				gone = v;
+				cap = nc;
+			}
+			gone[ng++] = o;
+			s->cand[i] = NULL;
+			o->cand = false;
+			sn_obj_detach(s, o);
+		}
+	}
+	/* what is left on the list is in use again */
+	for (i = 0; i < s->n_cand; i++)
+		if (s->cand[i])
+			s->cand[i]->cand = false;
+	s->n_cand = 0;
+	pthread_mutex_unlock(&t->mtx);
+
+	if (!ng)
+		goto out;
+	if (!sdp_batch_new(dp, &b)) {
+		for (i = 0; i < ng; i++)
+			if (gone[i]->in_kernel
+			    && !sdp_batch_add_nhobj(
+				    b, SDP_CMD_DELETE,
+				    &(struct sdp_nhobj){.id = gone[i]->id},
+				    gone[i]))
+				atomic_fetch_add(&t->ctr.nhobj_ops, 1);
+		if (sdp_batch_count(b))
+			sdp_batch_send(b);
+		for (i = 0; i < sdp_batch_count(b); i++) {
+			const char *text = NULL;
+			void *cookie = NULL;
+			int ret = sdp_batch_result(b, i, &cookie, &text);
+
+			if (ret && ret != -ENOENT && cookie)
+				sn_log(t, 1, "%s",
+				       text ? text : "nexthop object delete failed");
+		}
+		sdp_batch_free(b);
+	}
+	for (i = 0; i < ng; i++)
+		sn_obj_release(gone[i]);
+out:
+	free(gone);
+	atomic_store(&t->ctr.nhobj_count, s->count);
+	atomic_store(&t->ctr.nhobj_groups, s->n_groups);
+}
+
 size_t sn_table_apply(struct sn_table *t, struct sdp *dp, struct sn_req *reqs,
 		      size_t n, const struct sn_policy *pol)
 {
@@ -553,6 +921,27 @@ size_t sn_table_apply(struct sn_table *t, struct sdp *dp, struct sn_req *reqs,
 			req_error(&reqs[i], reqs[i].result, "%s",
 				  strerror(-reqs[i].result));
 	}
+	/* The managed routes' objects: choose, then write them. */
+	pthread_mutex_lock(&t->mtx);
+	t->batch++;
+	for (i = 0; i < n; i++)
+		if (reqs[i].kind == SN_KIND_ROUTE && !reqs[i].result
+		    && sn_policy_manages(pol, reqs[i].route.table))
+			decide_route(t, &reqs[i]);
+	drop_unborn(t);
+	pthread_mutex_unlock(&t->mtx);
+	send_objects(t, dp);
+	for (i = 0; i < n; i++) {
+		struct sn_obj *o = reqs[i].dep;
+
+		if (reqs[i].decided && !reqs[i].superseded && o
+		    && o->state == SN_K_FAILED)
+			req_error(&reqs[i], -EINVAL, "nexthop object %u: %s",
+				  o->id, o->reason);
+		else if (reqs[i].skip && !reqs[i].superseded)
+			atomic_fetch_add(&t->ctr.route_nowrite, 1);
+	}
+
 	failed = send_reqs(t, dp, v, n, pol);
 	for (i = 0; i < n; i++) {
 		/* Route records only for tables that are still managed. */
@@ -561,6 +950,21 @@ size_t sn_table_apply(struct sn_table *t, struct sdp *dp, struct sn_req *reqs,
 			continue;
 		record(t, &reqs[i]);
 	}
+	/* no entry may point at a request of this batch any more */
+	pthread_mutex_lock(&t->mtx);
+	for (i = 0; i < n; i++) {
+		struct sn_entry *e;
+		struct sn_key k;
+
+		if (reqs[i].kind != SN_KIND_ROUTE)
+			continue;
+		key_of_req(&reqs[i], &k);
+		e = lookup(t, &k);
+		if (e)
+			e->last_req = NULL;
+	}
+	pthread_mutex_unlock(&t->mtx);
+	collect_garbage(t, dp);
 	free(v);
 	return failed;
 }
@@ -578,6 +982,7 @@ void sn_table_prune(struct sn_table *t, const struct sn_policy *pol)
 			    && !sn_policy_manages(pol, e->table)) {
 				*pp = e->hnext;
 				t->count--;
+				entry_release_obj(t, e);
 				entry_free(e);
 				continue;
 			}
@@ -694,6 +1099,17 @@ static bool nh_eq(const struct sdp_nexthop *w, const struct sdp_nexthop *k,
 	return true;
 }
 
+/* As nh_eq(), for one path alone: the kernel keeps no weight for a
+ * route with a single nexthop (it reads back as 1), so none is asked. */
+static bool nh1_eq(const struct sdp_nexthop *w, const struct sdp_nexthop *k,
+		   bool mpls)
+{
+	struct sdp_nexthop w1 = *w;
+
+	w1.weight = k->weight;
+	return nh_eq(&w1, k, mpls);
+}
+
 static bool nhs_eq(const struct sdp_nexthop *w, size_t nw,
 		   const struct sdp_nexthop *k, size_t nk, bool mpls)
 {
@@ -702,6 +1118,8 @@ static bool nhs_eq(const struct sdp_nexthop *w, size_t nw,
 
 	if (nw != nk || nk > SDP_NEXTHOP_MAX)
 		return false;
+	if (nw == 1)
+		return nh1_eq(&w[0], &k[0], mpls);
 	for (i = 0; i < nw; i++) {
 		for (j = 0; j < nk; j++)
 			if (!used[j] && nh_eq(&w[i], &k[j], mpls))
@@ -736,9 +1154,17 @@ static bool judge(struct sn_entry *e, struct kentry *k,
 	} else {
 		uint8_t kt = k->route.type == RTN_UNICAST ? 0 : k->route.type;
 
+		const struct sn_obj *o = e->obj;
+
+		/* Through an object: the route must name it. */
+		if (o && kt == 0 && k->route.proto == e->proto
+		    && k->route.nhid == o->id) {
+			set_state(e, SN_K_INSTALLED, NULL);
+			return true;
+		}
 		/* The kernel reports blackholes with a device (lo for
 		 * IPv6); only unicast routes have nexthops to compare. */
-		if (kt == e->rtype && k->route.proto == e->proto
+		if (!o && kt == e->rtype && k->route.proto == e->proto
 		    && !k->route.nhid
 		    && (e->rtype
 			|| nhs_eq(e->nh, e->n_nh, k->nh, k->route.n_nexthops,
@@ -833,6 +1259,11 @@ static int req_from_entry(const struct sn_entry *e, struct sn_req *r)
 		r->route.metric = e->metric;
 		r->route.nexthops = r->nh;
 		r->route.n_nexthops = r->n_nh;
+		if (e->obj) {
+			r->route.nhid = ((struct sn_obj *)e->obj)->id;
+			r->route.nexthops = NULL;
+			r->route.n_nexthops = 0;
+		}
 	}
 	return 0;
 }
@@ -994,6 +1425,200 @@ static void repairs_free(struct repairs *rp)
 	memset(rp, 0, sizeof(*rp));
 }
 
+/*
+ * Readback of the nexthop objects: satnet's id range and protocol.
+ */
+
+struct kobj {
+	struct sdp_nhobj o;
+	struct sdp_nhgrp_ent *grp; /* owned */
+	bool matched;
+};
+
+struct kobjs {
+	struct kobj *v;
+	size_t n, cap;
+};
+
+static int dump_obj_cb(const struct sdp_nhobj *o, void *arg)
+{
+	struct kobjs *k = arg;
+	struct kobj *e;
+
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 64;
+		struct kobj *v = realloc(k->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->v = v;
+		k->cap = cap;
+	}
+	e = &k->v[k->n];
+	memset(e, 0, sizeof(*e));
+	e->o = *o;
+	if (o->n_group) {
+		e->grp = malloc(o->n_group * sizeof(*e->grp));
+		if (!e->grp)
+			return -ENOMEM;
+		memcpy(e->grp, o->group, o->n_group * sizeof(*e->grp));
+		e->o.group = e->grp;
+	}
+	k->n++;
+	return 0;
+}
+
+static struct kobj *kobj_find(struct kobjs *k, uint32_t id)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].o.id == id)
+			return &k->v[i];
+	return NULL;
+}
+
+/* Does the kernel's @k hold what store object @o asks for? */
+static bool obj_eq(const struct sn_obj *o, const struct kobj *k)
+{
+	if (o->group) {
+		if (k->o.n_group != o->n)
+			return false;
+		for (size_t i = 0; i < o->n; i++) {
+			size_t j;
+
+			for (j = 0; j < o->n; j++)
+				if (k->o.group[j].id == o->mem[i]->id
+				    && (k->o.group[j].weight
+						? k->o.group[j].weight
+						: 1)
+					       == o->w[i])
+					break;
+			if (j == o->n)
+				return false;
+		}
+		return true;
+	}
+	return !k->o.n_group && k->o.family == o->family
+	       && nh_eq(&o->nh, &k->o.nh, false)
+	       && (k->o.nh.flags & SDP_NH_ONLINK)
+			  == (o->nh.flags & SDP_NH_ONLINK);
+}
+
+struct objcmp {
+	struct kobjs *k;
+	struct sn_objs *s;
+	struct sn_reconcile_result *res;
+	struct sn_table *t;
+};
+
+static void obj_compare_one(struct sn_obj *o, void *arg)
+{
+	struct objcmp *c = arg;
+	struct kobj *k;
+
+	if (!o->refs || !o->in_kernel)
+		return; /* never made, or about to go */
+	c->res->obj_checked++;
+	k = kobj_find(c->k, o->id);
+	if (k)
+		k->matched = true;
+	if (k && obj_eq(o, k)) {
+		o->state = SN_K_INSTALLED;
+		o->reason[0] = '\0';
+		return;
+	}
+	c->res->obj_drift++;
+	atomic_fetch_add(&c->t->ctr.drift, 1);
+	if (c->t->drift_logged++ < SN_DRIFT_LOG_MAX)
+		sn_log(c->t, 1, "readback: nexthop object %u %s", o->id,
+		       k ? "differs" : "missing");
+	o->state = k ? SN_K_DIFFERS : SN_K_MISSING;
+	snprintf(o->reason, sizeof(o->reason), "%s",
+		 k ? "kernel holds other forwarding" : "not in the kernel");
+	o->repairs++;
+	sn_obj_mark_dirty(c->s, o);
+}
+
+static void reconcile_objects(struct sn_table *t, struct sdp *dp, bool sweep,
+			      struct sn_reconcile_result *res)
+{
+	struct kobjs k = {0};
+	struct objcmp c = {.k = &k, .s = &t->objs, .res = res, .t = t};
+	struct sdp_batch *b = NULL;
+	size_t i;
+	int ret;
+
+	ret = sdp_nhobj_dump(dp, SDP_RTPROT, SDP_NHID_MIN, SDP_NHID_MAX,
+			     dump_obj_cb, &k);
+	if (ret < 0) {
+		if (!res->dump_err)
+			res->dump_err = ret;
+		sn_log(t, 1, "readback of the nexthop objects failed: %s",
+		       sdp_last_error(dp)[0] ? sdp_last_error(dp)
+					     : strerror(-ret));
+		goto out;
+	}
+	pthread_mutex_lock(&t->mtx);
+	sn_objs_foreach(&t->objs, true, obj_compare_one, &c);
+	pthread_mutex_unlock(&t->mtx);
+
+	/* repairs: members before groups, as in a batch */
+	if (res->obj_drift) {
+		size_t failed = send_objects(t, dp);
+		unsigned int ok = res->obj_drift > failed
+					  ? res->obj_drift - (unsigned int)failed
+					  : 0;
+
+		res->obj_repaired += ok;
+		atomic_fetch_add(&t->ctr.repairs, ok);
+	}
+
+	/* an earlier run's objects (or ours lost track of): stale */
+	if (sdp_batch_new(dp, &b))
+		goto out;
+	pthread_mutex_lock(&t->mtx);
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < k.n; i++) {
+			struct kobj *ko = &k.v[i];
+
+			if (ko->matched || sn_obj_by_id(&t->objs, ko->o.id)
+			    || (ko->o.n_group != 0) != (pass == 0))
+				continue;
+			res->obj_stale++;
+			if (!sweep) {
+				sn_objs_reserve(&t->objs, ko->o.id);
+				continue;
+			}
+			if (!sdp_batch_add_nhobj(b, SDP_CMD_DELETE, &ko->o,
+						 ko))
+				atomic_fetch_add(&t->ctr.nhobj_ops, 1);
+		}
+	pthread_mutex_unlock(&t->mtx);
+	if (sdp_batch_count(b)) {
+		sdp_batch_send(b);
+		for (i = 0; i < sdp_batch_count(b); i++) {
+			void *cookie = NULL;
+
+			if (sdp_batch_result(b, i, &cookie, NULL) == 0) {
+				res->obj_swept++;
+				atomic_fetch_add(&t->ctr.swept, 1);
+			}
+		}
+		if (res->obj_swept)
+			sn_log(t, 0, "removed %u stale nexthop object(s)",
+			       res->obj_swept);
+	}
+	if (sweep) {
+		pthread_mutex_lock(&t->mtx);
+		sn_objs_unreserve_all(&t->objs);
+		pthread_mutex_unlock(&t->mtx);
+	}
+	sdp_batch_free(b);
+out:
+	for (i = 0; i < k.n; i++)
+		free(k.v[i].grp);
+	free(k.v);
+}
+
 int sn_table_reconcile(struct sn_table *t, struct sdp *dp,
 		       const struct sn_policy *pol, bool sweep,
 		       struct sn_reconcile_result *res)
@@ -1007,6 +1632,9 @@ int sn_table_reconcile(struct sn_table *t, struct sdp *dp,
 	t->drift_logged = 0;
 	atomic_fetch_add(&t->ctr.reconciles, 1);
 	sn_table_prune(t, pol);
+	collect_garbage(t, dp);
+	/* objects first: a route needs its object to be repaired */
+	reconcile_objects(t, dp, sweep, res);
 
 	/* The MPLS table. A failed dump tells nothing: skip, try later. */
 	ret = sdp_lsp_dump(dp, dump_lsp_cb, &k);
@@ -1127,6 +1755,12 @@ int sn_table_export(struct sn_table *t, struct sn_view *v)
 			c->hnext = NULL;
 			c->nh = NULL;
 			c->nh_vrf = NULL;
+			c->obj = NULL;
+			c->last_req = NULL;
+			if (e->obj) {
+				c->nhid = ((struct sn_obj *)e->obj)->id;
+				c->nh_shared = ((struct sn_obj *)e->obj)->refs;
+			}
 			if (e->n_nh) {
 				c->nh = malloc(e->n_nh * sizeof(*c->nh));
 				c->nh_vrf = malloc(e->n_nh * sizeof(*c->nh_vrf));

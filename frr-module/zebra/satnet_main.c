@@ -79,9 +79,16 @@ static int satnet_fini(void)
 	return 0;
 }
 
+static int satnet_early_init(struct thread_master *tm)
+{
+	satnet_dplane_early_sweep();
+	return 0;
+}
+
 static int satnet_module_init(void)
 {
 	satnet_labels_init();
+	hook_register(frr_early_init, satnet_early_init);
 	hook_register(frr_late_init, satnet_late_init);
 	hook_register(frr_config_post, satnet_config_post);
 	hook_register(frr_fini, satnet_fini);

@@ -103,6 +103,7 @@ extern size_t satnet_labels_chunks(struct satnet_cfg_chunk *out, size_t max,
 struct sn_table;
 struct sn_counters;
 struct sdp_mpls_stats;
+extern void satnet_dplane_early_sweep(void);
 extern void satnet_dplane_init(void);
 extern void satnet_dplane_fini(void);
 /* Publish the managed tables and platform-labels policy now (otherwise
