@@ -26,9 +26,11 @@
  *                           (sn_table_reconcile), never while contexts
  *                           flow and less often when a readback is
  *                           costly (sn_readback_delay_ms());
- *                           SDPL_GRACE_SEC after start it also removes
- *                           AF_MPLS entries an earlier run left behind,
- *                           at the first quiet moment.
+ *                           Once zebra can have re-sent what an earlier
+ *                           run left (sn_sweep_delay_ms(): after the
+ *                           configuration is read, a grace period and a
+ *                           quiet spell), it also removes the AF_MPLS
+ *                           entries nobody re-sent.
  *   zebra main thread       publishes the policy (managed tables and the
  *                           platform-labels policy, from satnet_zebra.cfg)
  *                           once a second if it changed, and has zebra
@@ -80,8 +82,6 @@ DEFINE_MTYPE_STATIC(SATNET, SATNET_DPLANE, "satnet dplane provider");
  * sn_readback_delay_ms(): not while contexts flow, and less often when a
  * readback is costly). */
 #define SDPL_RECONCILE_SEC (SN_RB_PERIOD_MS / 1000)
-/* Seconds after start before stale satnet LSPs are removed. */
-#define SDPL_GRACE_SEC 30
 /* Seconds between checks of the configuration for a new policy. */
 #define SDPL_POLICY_SEC 1
 /* How long the dplane thread waits for the pthread during shutdown. */
@@ -93,7 +93,10 @@ static struct satnet_dplane {
 	struct frr_pthread *fthread;
 	_Atomic bool running;  /* pthread and socket are up: take contexts */
 	_Atomic bool shutdown; /* early fini seen */
+	_Atomic bool sync;     /* shutdown: the dplane thread programs */
 	_Atomic bool swept;    /* grace period over */
+	/* monotonic ms when zebra's configuration was read; 0: not yet */
+	_Atomic uint64_t cfg_read_ms;
 
 	/* dplane thread -> pthread */
 	pthread_mutex_t q_mtx;
@@ -416,29 +419,23 @@ static void sdpl_count_op(enum dplane_op_e op)
 		atomic_fetch_add(c, 1);
 }
 
-static void sdpl_work(struct thread *t)
+/*
+ * Program @n owned contexts in one batch, set each one's status and hand
+ * it back to zebra. The satnet pthread's work; in shutdown, the dplane
+ * thread's own (sdpl_process()).
+ */
+static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
+			 const struct sn_policy *pol)
 {
-	struct zebra_dplane_ctx *ctxs[SDPL_BATCH];
 	struct sn_req *reqs;
-	size_t n = 0, i, failed, logged = 0;
-	bool more;
-
-	sdpl_policy_refresh_pt();
-	frr_with_mutex (&g.q_mtx) {
-		while (n < SDPL_BATCH
-		       && (ctxs[n] = dplane_ctx_dequeue(&g.ctxq)) != NULL)
-			n++;
-	}
-	if (!n)
-		return;
-	atomic_fetch_sub(&g.ctr->queue_len, n);
+	size_t i, failed, logged = 0;
 
 	reqs = XCALLOC(MTYPE_SATNET_DPLANE, n * sizeof(*reqs));
 	for (i = 0; i < n; i++)
 		sdpl_xlate(ctxs[i], &reqs[i]);
 
 	frr_with_privs (&zserv_privs) {
-		failed = sn_table_apply(g.tbl, g.dp, reqs, n, &g.pol_pt);
+		failed = sn_table_apply(g.tbl, g.dp, reqs, n, pol);
 	}
 
 	for (i = 0; i < n; i++) {
@@ -468,11 +465,29 @@ static void sdpl_work(struct thread *t)
 			  failed - SDPL_LOG_FAILS);
 	atomic_fetch_add(&g.ctr->ctx_owned, n);
 	XFREE(MTYPE_SATNET_DPLANE, reqs);
+	g.last_prog_ms = sdpl_now_ms();
+}
+
+static void sdpl_work(struct thread *t)
+{
+	struct zebra_dplane_ctx *ctxs[SDPL_BATCH];
+	size_t n = 0;
+	bool more;
+
+	sdpl_policy_refresh_pt();
+	frr_with_mutex (&g.q_mtx) {
+		while (n < SDPL_BATCH
+		       && (ctxs[n] = dplane_ctx_dequeue(&g.ctxq)) != NULL)
+			n++;
+	}
+	if (!n)
+		return;
+	atomic_fetch_sub(&g.ctr->queue_len, n);
+	sdpl_program(ctxs, n, &g.pol_pt);
 
 	/* Results are waiting in our out queue. */
 	dplane_provider_work_ready();
 
-	g.last_prog_ms = sdpl_now_ms();
 	frr_with_mutex (&g.q_mtx) {
 		g.inflight -= n;
 		more = dplane_ctx_get_head(&g.ctxq) != NULL;
@@ -532,6 +547,15 @@ static void sdpl_reconcile(struct thread *t)
 
 static void sdpl_grace_over(struct thread *t)
 {
+	uint64_t delay = sn_sweep_delay_ms(sdpl_now_ms(),
+					   atomic_load(&g.cfg_read_ms),
+					   g.last_prog_ms);
+
+	if (delay) {
+		thread_add_timer_msec(g.fthread->master, sdpl_grace_over, NULL,
+				      delay, &g.t_grace);
+		return;
+	}
 	atomic_store(&g.swept, true);
 	/* Sweep as soon as contexts stop flowing rather than at the next
 	 * periodic readback. */
@@ -539,6 +563,15 @@ static void sdpl_grace_over(struct thread *t)
 	THREAD_OFF(g.t_reconcile);
 	thread_add_event(g.fthread->master, sdpl_reconcile, NULL, 0,
 			 &g.t_reconcile);
+}
+
+/* zebra's configuration is read (satnet_labels.c): label requests are
+ * answered from now on, so the grace period of the sweep starts. */
+void satnet_dplane_config_read(void)
+{
+	uint64_t zero = 0;
+
+	atomic_compare_exchange_strong(&g.cfg_read_ms, &zero, sdpl_now_ms());
 }
 
 /*
@@ -555,22 +588,40 @@ static bool sdpl_owned(struct zebra_dplane_ctx *ctx)
 	return satnet_owns(op, table, &g.pol_dp);
 }
 
-/* Shutdown only: let zebra see our work finished before it finalizes. */
-static void sdpl_wait_drained(void)
+/*
+ * Shutdown (zebra's early fini, main thread, before zebra withdraws its
+ * routes): from here on the dplane thread programs owned contexts itself
+ * (sdpl_process(), like zebra's own kernel provider), so every context
+ * stays in a provider queue zebra can see until it is done - zebra's
+ * shutdown waits only for those (dplane_work_pending()). What the
+ * pthread holds is finished first, then the pthread is stopped: nothing
+ * of satnet's runs any more when zebra tears its dplane pthread down,
+ * and no context is ever freed unprogrammed.
+ */
+static void sdpl_go_sync(void)
 {
+	uint32_t last = UINT32_MAX;
 	struct timespec until;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += SDPL_DRAIN_MSEC / 1000;
 	frr_with_mutex (&g.q_mtx) {
+		atomic_store(&g.sync, true);
 		while (g.inflight) {
-			if (pthread_cond_timedwait(&g.q_cond, &g.q_mtx, &until)
-			    == ETIMEDOUT) {
-				zlog_warn("satnet: shutdown: %u contexts still being programmed",
-					  g.inflight);
-				break;
+			if (g.inflight != last) {
+				if (last != UINT32_MAX)
+					zlog_info("satnet: shutdown: %u contexts still being programmed",
+						  g.inflight);
+				last = g.inflight;
 			}
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&g.q_cond, &g.q_mtx, &until);
 		}
+	}
+	if (g.fthread) {
+		frr_pthread_stop(g.fthread, NULL);
+		frr_pthread_destroy(g.fthread);
+		g.fthread = NULL;
+		g.t_work = g.t_reconcile = g.t_grace = g.t_refresh = NULL;
 	}
 }
 
@@ -586,12 +637,15 @@ static void sdpl_wait_drained(void)
  */
 static int sdpl_process(struct zebra_dplane_provider *prov)
 {
-	struct zebra_dplane_ctx *ctx;
+	struct zebra_dplane_ctx *ctx, *mine[SDPL_BATCH];
 	int counter, limit = dplane_provider_get_work_limit(prov);
 	uint64_t queued = 0, len, peak;
 	bool running = atomic_load(&g.running);
+	size_t n_mine = 0;
 
 	sn_policy_fetch(&g.box, &g.pol_dp, &g.gen_dp);
+	if (limit > SDPL_BATCH)
+		limit = SDPL_BATCH;
 	for (counter = 0; counter < limit; counter++) {
 		ctx = dplane_provider_dequeue_in_ctx(prov);
 		if (!ctx)
@@ -601,23 +655,30 @@ static int sdpl_process(struct zebra_dplane_provider *prov)
 			dplane_provider_enqueue_out_ctx(prov, ctx);
 			continue;
 		}
-		/* Count before queueing so the counter never goes below 0. */
-		atomic_fetch_add(&g.ctr->queue_len, 1);
 		frr_with_mutex (&g.q_mtx) {
+			if (atomic_load(&g.sync)) {
+				/* shutdown: programmed below, on this thread */
+				mine[n_mine++] = ctx;
+				break;
+			}
+			/* Count before queueing so it never goes below 0. */
+			atomic_fetch_add(&g.ctr->queue_len, 1);
 			dplane_ctx_enqueue_tail(&g.ctxq, ctx);
 			g.inflight++;
+			queued++;
+			/* under q_mtx: sdpl_go_sync() stops the pthread only
+			 * once nobody can still be adding to its master */
+			thread_add_event(g.fthread->master, sdpl_work, NULL, 0,
+					 &g.t_work);
 		}
-		queued++;
 	}
+	if (n_mine)
+		sdpl_program(mine, n_mine, &g.pol_dp);
 	if (queued) {
 		len = atomic_load(&g.ctr->queue_len);
 		peak = atomic_load(&g.ctr->queue_peak);
 		if (len > peak)
 			atomic_store(&g.ctr->queue_peak, len);
-		thread_add_event(g.fthread->master, sdpl_work, NULL, 0,
-				 &g.t_work);
-		if (atomic_load(&g.shutdown))
-			sdpl_wait_drained();
 	}
 	/* Hit the limit: there is more; come back. */
 	if (counter >= limit)
@@ -654,8 +715,8 @@ static int sdpl_start(struct zebra_dplane_provider *prov)
 	}
 	thread_add_timer(g.fthread->master, sdpl_reconcile, NULL,
 			 SDPL_RECONCILE_SEC, &g.t_reconcile);
-	thread_add_timer(g.fthread->master, sdpl_grace_over, NULL,
-			 SDPL_GRACE_SEC, &g.t_grace);
+	thread_add_timer(g.fthread->master, sdpl_grace_over, NULL, 1,
+			 &g.t_grace);
 	atomic_store(&g.running, true);
 	zlog_info("satnet: dplane provider started: programs every LSP and the routes of satnet's VRF tables");
 	return 0;
@@ -687,6 +748,8 @@ static int sdpl_fini(struct zebra_dplane_provider *prov, bool early)
 	if (early) {
 		/* Keep programming: shutdown withdraws routes through us. */
 		atomic_store(&g.shutdown, true);
+		if (atomic_load(&g.running))
+			sdpl_go_sync();
 		return 0;
 	}
 	sdpl_stop();

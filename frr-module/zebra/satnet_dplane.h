@@ -446,6 +446,33 @@ static inline uint64_t sn_readback_delay_ms(uint64_t now_ms, bool busy,
 	return 0;
 }
 
+/*
+ * When stale LSPs may be swept (satnet_dplane.c's sweep timer; pure, so
+ * unit-tested). Stale are the AF_MPLS entries of satnet's protocol that
+ * an earlier run left and zebra has not re-sent. It cannot re-send them
+ * before bgpd and ldpd have their labels again, and satnet's label
+ * manager answers no label request until zebra's configuration is read
+ * (up to 60 s after start, satnet_labels.c); at scale zebra then
+ * re-sends LSPs slowly. So: never before the configuration is read, then
+ * SN_SWEEP_GRACE_MS after that, and only once no context has been
+ * programmed for SN_SWEEP_QUIET_MS. Returns 0 to sweep now, else the
+ * milliseconds to wait before asking again. @cfg_read_ms 0 = not yet.
+ */
+#define SN_SWEEP_GRACE_MS 30000
+#define SN_SWEEP_QUIET_MS 10000
+
+static inline uint64_t sn_sweep_delay_ms(uint64_t now_ms, uint64_t cfg_read_ms,
+					 uint64_t last_prog_ms)
+{
+	if (!cfg_read_ms)
+		return 1000;
+	if (now_ms < cfg_read_ms + SN_SWEEP_GRACE_MS)
+		return cfg_read_ms + SN_SWEEP_GRACE_MS - now_ms;
+	if (last_prog_ms && now_ms < last_prog_ms + SN_SWEEP_QUIET_MS)
+		return last_prog_ms + SN_SWEEP_QUIET_MS - now_ms;
+	return 0;
+}
+
 /* Label stack text "16/80", "pop" for none. */
 void sn_labels_str(const struct sdp_nexthop *nh, char *buf, size_t len);
 

@@ -114,6 +114,7 @@ void satnet_labels_config_read(void)
 	if (lm_ready)
 		return;
 	lm_ready = true;
+	satnet_dplane_config_read();
 	THREAD_OFF(t_hold);
 	if (held)
 		zlog_info("satnet: configuration read; answering held label requests");

@@ -387,6 +387,16 @@ static void show_imposition_text(struct vty *vty, const struct sn_entry *e)
 	}
 }
 
+/* One element of a JSON array being written: @o is printed and freed. */
+static void json_stream(struct vty *vty, bool *first, json_object *o)
+{
+	vty_out(vty, "%s%s", *first ? "\n" : ",\n",
+		json_object_to_json_string_ext(o,
+					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_free(o);
+	*first = false;
+}
+
 DEFPY(show_satnet_labels, show_satnet_labels_cmd,
       "show satnet labels [vrf NAME$vrfname] [json$json]",
       SHOW_STR SATNET_STR
@@ -397,18 +407,17 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 {
 	struct sn_table *tbl = satnet_dplane_table();
 	struct sn_view v = {0};
-	json_object *jl = NULL, *ji = NULL;
 	size_t n_lsp = 0, n_imp = 0, n_other = 0;
-	bool header = false;
+	bool header = false, first = true;
 
 	if (tbl && sn_table_export(tbl, &v)) {
 		vty_out(vty, "%% out of memory\n");
 		return CMD_WARNING;
 	}
-	if (json) {
-		jl = json_object_new_array();
-		ji = json_object_new_array();
-	}
+	/* JSON is written entry by entry (one small json-c object at a
+	 * time), not built as one tree of every entry first */
+	if (json)
+		vty_out(vty, "{\"labels\":[");
 
 	for (size_t i = 0; i < v.n; i++) {
 		const struct sn_entry *e = &v.e[i];
@@ -421,7 +430,7 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 			continue;
 		n_lsp++;
 		if (json) {
-			json_object_array_add(jl, lsp_json(e, vrf));
+			json_stream(vty, &first, lsp_json(e, vrf));
 			continue;
 		}
 		if (!header) {
@@ -434,6 +443,10 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 	}
 
 	header = false;
+	if (json) {
+		vty_out(vty, "],\n\"impositions\":[");
+		first = true;
+	}
 	for (size_t i = 0; i < v.n; i++) {
 		const struct sn_entry *e = &v.e[i];
 		const char *vrf;
@@ -449,7 +462,7 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 		}
 		n_imp++;
 		if (json) {
-			json_object_array_add(ji, imposition_json(e));
+			json_stream(vty, &first, imposition_json(e));
 			continue;
 		}
 		if (!header) {
@@ -464,12 +477,13 @@ DEFPY(show_satnet_labels, show_satnet_labels_cmd,
 	sn_view_free(&v);
 
 	if (json) {
-		json_object *j = json_object_new_object();
+		json_object *c = counters_json();
 
-		json_object_object_add(j, "labels", jl);
-		json_object_object_add(j, "impositions", ji);
-		json_object_object_add(j, "provider", counters_json());
-		return vty_json(vty, j);
+		vty_out(vty, "],\n\"provider\":%s}\n",
+			json_object_to_json_string_ext(
+				c, JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_free(c);
+		return CMD_SUCCESS;
 	}
 
 	if (!satnet_dplane_running())

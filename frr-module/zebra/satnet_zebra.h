@@ -104,6 +104,7 @@ struct sn_table;
 struct sn_counters;
 struct sdp_mpls_stats;
 extern void satnet_dplane_early_sweep(void);
+extern void satnet_dplane_config_read(void);
 extern void satnet_dplane_init(void);
 extern void satnet_dplane_fini(void);
 /* Publish the managed tables and platform-labels policy now (otherwise

@@ -483,6 +483,33 @@ static void test_route_delete_and_system(void **state)
 }
 
 /*
+ * The stale-LSP sweep waits for what it would sweep (#12 item 3): it
+ * used to run 30 s after start, while satnet itself still held every
+ * label request until the configuration was read (up to 60 s), so the
+ * VPN labels an earlier run had installed - still used by the remote
+ * PEs - were deleted before bgpd could even ask for them again.
+ */
+static void test_sweep_schedule(void **state)
+{
+	const uint64_t t0 = 1000000;
+
+	/* 30 s after start, configuration not read yet: not now */
+	assert_int_not_equal(sn_sweep_delay_ms(t0 + 30000, 0, 0), 0);
+	assert_int_not_equal(sn_sweep_delay_ms(t0 + 59000, 0, t0), 0);
+	/* read at t0 + 50 s: not before t0 + 80 s */
+	assert_int_equal(sn_sweep_delay_ms(t0 + 60000, t0 + 50000, 0),
+			 20000);
+	assert_int_equal(sn_sweep_delay_ms(t0 + 80000, t0 + 50000, 0), 0);
+	/* zebra still re-sending (a batch 4 s ago): wait for the quiet */
+	assert_int_equal(sn_sweep_delay_ms(t0 + 90000, t0 + 50000,
+					   t0 + 86000),
+			 SN_SWEEP_QUIET_MS - 4000);
+	assert_int_equal(sn_sweep_delay_ms(t0 + 96000, t0 + 50000,
+					   t0 + 86000),
+			 0);
+}
+
+/*
  * Readback scheduling: never while contexts flow, at most once per
  * period, the period growing with what the last readback cost.
  */
@@ -562,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_route_kinds),
 		cmocka_unit_test(test_route_delete_and_system),
 		cmocka_unit_test(test_readback_schedule),
+		cmocka_unit_test(test_sweep_schedule),
 		cmocka_unit_test(test_labels_str),
 	};
 

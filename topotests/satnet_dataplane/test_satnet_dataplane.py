@@ -6,15 +6,21 @@ test_satnet_dataplane.py: an L3VPN whose whole labelled dataplane is satnet's.
        203.0.113.0/28    198.51.100.0/30    198.51.100.4/30    203.0.113.16/28
    ce1 -------------- pe1 -------------- p -------------- pe2 -------------- ce2
    .2          eth0 .1   eth1 .1    .2 eth0  eth1 .5   .6 eth1   eth0 .17        .18
-                [vrf cust]                                  [vrf cust]
-                lo 192.0.2.1        lo 192.0.2.2        lo 192.0.2.3
-                labels 1000-1999    labels 2000-2999    labels 3000-3999
+                [vrf cust]  eth2 .9                      eth2 .14  [vrf cust]
+                lo 192.0.2.1   \     lo 192.0.2.2         /   lo 192.0.2.3
+                labels 1000-1999 \  labels 2000-2999    /   labels 3000-3999
+                 198.51.100.8/30  \                   / 198.51.100.12/30
+                          .10 eth0 p2 eth1 .13 (OSPF cost 100: the backup)
+                              lo 192.0.2.4, labels 4000-4999
 
 OSPF and LDP on pe1, p and pe2; iBGP VPNv4 between the PEs' loopbacks; VRF
 `cust` (table 10) on both PEs with `label vpn export auto`. Each node's
 satnet block gives its label range, the VRF and its member (the CE link)
 and the core links' MPLS input: the test creates nothing satnet owns. ce1
 and ce2 are plain hosts (an address and a default route).
+
+pe2's VRF also originates 198.18.0-7.0/24 (bgpd `network`), so pe1 has
+nine VPN routes with one BGP next hop and one VPN label.
 
 Asserted, in order:
  1. the VPN converges: both PEs hold the other's CE prefix (BGP, VRF RIB),
@@ -34,14 +40,22 @@ Asserted, in order:
  4. every AF_MPLS route on every node has satnet's protocol (224) and no
     label appears twice; every labelled route in table 10 appears once, has
     BGP's protocol (satnet gives VRF routes zebra's protocol of the route
-    type, so that zebra knows them as its own) and no nexthop object (zebra
-    8.4 installs its own routes through nexthop objects, satnet inline);
+    type, so that zebra knows them as its own) and a nexthop object of
+    satnet's id range (zebra 8.4 installs its own routes through objects
+    of lower ids);
     zebra's own netlink encoder (`debug zebra kernel`, its log) never sent
     an LSP or a table-10 route, while it did send main-table routes; the
     provider runs and has programmed contexts;
  5. `show satnet labels json` equals the kernel entry for entry, both ways:
     LSPs (in-label, nexthops, out-labels) against `ip -f mpls route`,
     impositions (prefix, nexthops, labels) against table 10, all "installed";
+ 5b. the nine VPN routes pe1 has from pe2 share one nexthop object of
+    satnet's (show satnet labels json: nexthopObject, sharedBy 9; the kernel:
+    every route's nhid, the group's one member via p with [p's label,
+    pe2's VPN label]); pe1's link to p is cut: the routes move to p2 by one
+    in-place replace of that object (groupsReplacedInPlace +1, no route
+    request, the same nhid), traffic passes through p2, and the kernel
+    equals show satnet labels json; the link returns: the same, back to p;
  6. an MPLS route deleted behind satnet's back on p is back as it was after
     the provider's periodic readback (repairs counted), and traffic passes;
  7. pe2's FRR is SIGKILLed (zebra first: the kernel keeps satnet's entries),
@@ -85,14 +99,23 @@ from lib_satnet import satnet
 pytestmark = [pytest.mark.bgpd, pytest.mark.ldpd, pytest.mark.ospfd]
 
 PES = ("pe1", "pe2")
-NODES = ("pe1", "p", "pe2")
+NODES = ("pe1", "p", "pe2", "p2")
 DAEMONS = {
     "pe1": ("zebra", "ospfd", "ldpd", "bgpd"),
     "p": ("zebra", "ospfd", "ldpd"),
     "pe2": ("zebra", "ospfd", "ldpd", "bgpd"),
+    "p2": ("zebra", "ospfd", "ldpd"),
 }
-RANGES = {"pe1": (1000, 1999), "p": (2000, 2999), "pe2": (3000, 3999)}
-LOOPBACK = {"pe1": "192.0.2.1", "p": "192.0.2.2", "pe2": "192.0.2.3"}
+RANGES = {"pe1": (1000, 1999), "p": (2000, 2999), "pe2": (3000, 3999),
+          "p2": (4000, 4999)}
+LOOPBACK = {"pe1": "192.0.2.1", "p": "192.0.2.2", "pe2": "192.0.2.3",
+            "p2": "192.0.2.4"}
+# pe1's neighbours toward pe2: the link to p (cost 10, the VPN's path) and
+# the one to p2 (cost 100, the path after the cut); their addresses there
+PATH = {"p": ("pe1-eth1", "198.51.100.2"), "p2": ("pe1-eth2", "198.51.100.10")}
+# every VPN prefix pe1 learns from pe2: its CE link and the networks pe2's
+# VRF originates (bgpd.conf): one VPN label, one BGP next hop
+REMOTE_NETS = ["203.0.113.16/28"] + ["198.18.{}.0/24".format(i) for i in range(8)]
 
 
 def _export_rd(pe):
@@ -114,6 +137,8 @@ CE = {
 OTHER = {"pe1": "pe2", "pe2": "pe1"}
 VRF, TABLE = "cust", 10
 SDP_RTPROT = 224
+# dplane/satnet_dp.h: SDP_NHID_MIN..SDP_NHID_MAX, satnet's nexthop object ids
+NHID_MIN, NHID_MAX = 0x30000000, 0x3FFFFFFF
 # frr-module/zebra/satnet_dplane.c: SDPL_RECONCILE_SEC (readback period)
 # and SDPL_GRACE_SEC (stale entries are removed that long after start)
 RECONCILE_SEC = 10
@@ -123,7 +148,7 @@ CONVERGE_SEC = 150
 
 
 def build_topo(tgen):
-    "ce1 - pe1 - p - pe2 - ce2, point-to-point links (eth0: CE side on the PEs)"
+    "ce1 - pe1 - p|p2 - pe2 - ce2, point-to-point links (eth0: CE side on the PEs)"
     for name in NODES:
         tgen.add_router(name)
     for pe, ce in CE.items():
@@ -133,6 +158,9 @@ def build_topo(tgen):
     tgen.add_link(tgen.gears["ce2"], tgen.gears["pe2"])
     tgen.add_link(tgen.gears["pe1"], tgen.gears["p"])
     tgen.add_link(tgen.gears["p"], tgen.gears["pe2"])
+    # the backup path: pe1-eth2 - p2-eth0, p2-eth1 - pe2-eth2
+    tgen.add_link(tgen.gears["pe1"], tgen.gears["p2"])
+    tgen.add_link(tgen.gears["p2"], tgen.gears["pe2"])
 
 
 def setup_module(mod):
@@ -441,11 +469,12 @@ def exactly_once(node):
         for r in table:
             if not any(labels for _, _, labels in _route_nexthops(r)):
                 continue
-            # satnet programs VRF routes inline with the protocol of the
+            # satnet programs VRF routes through nexthop objects of its
+            # own id range (zebra's are below it) with the protocol of the
             # route type (zebra's own number, so zebra knows them as its
-            # own); zebra itself would have used a nexthop object
-            if "nhid" in r:
-                problems.append("labelled route via a nexthop object (zebra's): {}".format(r))
+            # own)
+            if not NHID_MIN <= r.get("nhid", 0) <= NHID_MAX:
+                problems.append("labelled route not via a satnet nexthop object: {}".format(r))
             if r.get("protocol") not in _rtprot_names(186):
                 problems.append("labelled route not of BGP's protocol: {}".format(r))
     if problems:
@@ -631,6 +660,107 @@ def test_exactly_once_all_by_satnet():
 def test_labels_json_matches_kernel():
     "show satnet labels json equals the kernel's MPLS table and table 10, both ways"
     _wait_all(labels_match_kernel, NODES, 30, "show satnet labels == kernel")
+
+
+def shared_object(via_node):
+    """None when every VPN route pe1 has from pe2 refers to one satnet
+    nexthop object - in show satnet labels json (nexthopObject, sharedBy,
+    the forwarding asked for) and in the kernel (each route's nhid, the
+    group's one member: via VIA_NODE with [transport, VPN] labels) - and
+    that object forwards via VIA_NODE."""
+    router = _gear("pe1")
+    dev, via = PATH[via_node]
+    imps = {i["prefix"]: i for i in satnet_labels(router).get("impositions", [])}
+    missing = [n for n in REMOTE_NETS if n not in imps]
+    if missing:
+        return "pe1: no imposition for {}".format(missing)
+    objs = {(imps[n].get("nexthopObject") or {}).get("id") for n in REMOTE_NETS}
+    if len(objs) != 1 or None in objs:
+        return "pe1: the VPN routes from pe2 use objects {}".format(objs)
+    nhid = objs.pop()
+    for n in REMOTE_NETS:
+        i = imps[n]
+        if i["nexthopObject"].get("sharedBy") != len(REMOTE_NETS):
+            return "pe1: {} object shared by {}".format(n, i["nexthopObject"])
+        nhs = i.get("nexthops", [])
+        if [nh.get("via") for nh in nhs] != [via] or i["kernel"]["state"] != "installed":
+            return "pe1: {} forwards {} ({}), not via {}".format(n, nhs, i["kernel"], via)
+    kroutes = {r["dst"]: r for r in kernel_table(router)}
+    wrong = [(n, kroutes.get(n, {}).get("nhid")) for n in REMOTE_NETS
+             if kroutes.get(n, {}).get("nhid") != nhid]
+    if wrong:
+        return "pe1: kernel routes not on object {}: {}".format(nhid, wrong)
+    group = satnet.ip_json_routes(router, "nexthop show id {}".format(nhid))
+    members = [g["id"] for g in (group[0].get("group") or [])] if group else []
+    if len(members) != 1:
+        return "pe1: object {} is not a group of one: {}".format(nhid, group)
+    member = satnet.ip_json_routes(router, "nexthop show id {}".format(members[0]))
+    m = member[0] if member else {}
+    labels = m.get("encapLabels") or []
+    if m.get("gateway") != via or m.get("dev") != dev or len(labels) != 2 \
+            or not _in_range(labels[0], via_node) or not _in_range(labels[1], "pe2"):
+        return "pe1: member {} of object {}: {}".format(members[0], nhid, m)
+    return None
+
+
+def _object_of_remote():
+    imps = {i["prefix"]: i for i in satnet_labels(_gear("pe1"))["impositions"]}
+    return imps[REMOTE_NETS[0]]["nexthopObject"]["id"]
+
+
+def _mpls_rx(node):
+    ifs = satnet.vtysh_json(_gear(node), "show satnet interfaces json")["interfaces"]
+    return sum((i.get("counters") or {}).get("rxPackets", 0) for i in ifs)
+
+
+def _isl_move(set_link, via_node):
+    """Do SET_LINK to pe1's link to p; wait until the VPN routes from pe2
+    forward via VIA_NODE; return the provider's counters before and after
+    and the object id before."""
+    pe1 = _gear("pe1")
+    _wait_all(labels_match_kernel, ("pe1",), 60, "show satnet labels == kernel")
+    before = _counters("pe1")
+    nhid = _object_of_remote()
+    satnet.run(pe1, "ip link set {} {}".format(PATH["p"][0], set_link))
+    satnet.wait_until(functools.partial(shared_object, via_node), timeout=90,
+                      what="pe1: VPN routes from pe2 via {}".format(via_node))
+    # settle: nothing more is programmed for a while
+    satnet.wait_until(functools.partial(labels_match_kernel, "pe1"), timeout=60,
+                      what="pe1: show satnet labels == kernel after the move")
+    return before, _counters("pe1"), nhid
+
+
+def _assert_one_replace(before, after, nhid):
+    "the move was one in-place object replace; no VPN route was rewritten"
+    assert _object_of_remote() == nhid, (nhid, _object_of_remote())
+    assert after["groupsReplacedInPlace"] - before["groupsReplacedInPlace"] == 1, (before, after)
+    assert after["routeRequests"] == before["routeRequests"], (before, after)
+    assert after["routesWithoutWrite"] - before["routesWithoutWrite"] >= len(REMOTE_NETS), \
+        (before, after)
+    assert after["failures"] == before["failures"], (before, after)
+    # objects made and deleted: one member each, one group rewritten
+    writes = after["nexthopObjectWrites"] - before["nexthopObjectWrites"]
+    assert writes <= 3, (before, after)
+
+
+def test_isl_cut_one_object_replace():
+    """pe1's link to p is cut: the VPN routes from pe2, which share one
+    nexthop object, move to p2 by one in-place replace of that object
+    (no route rewritten); traffic flows through it via p2; the kernel
+    equals show satnet labels json. The link returns: the same, back."""
+    _wait_all(functools.partial(shared_object, "p"), ("pe1",), 60,
+              "VPN routes from pe2 through one object via p")
+    before, after, nhid = _isl_move("down", "p2")
+    _assert_one_replace(before, after, nhid)
+    rx = _mpls_rx("p2")
+    traffic_passes(timeout=60)
+    assert _mpls_rx("p2") > rx, "no labelled packet through p2"
+    _wait_all(labels_match_kernel, NODES, 60, "show satnet labels == kernel")
+
+    before, after, nhid = _isl_move("up", "p")
+    _assert_one_replace(before, after, nhid)
+    traffic_passes(timeout=60)
+    _wait_all(labels_match_kernel, NODES, 60, "show satnet labels == kernel")
 
 
 def test_external_delete_restored():
