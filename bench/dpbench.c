@@ -8,19 +8,30 @@
  *	NULs and a status byte); print their output. Exit 1 when a command
  *	does not return CMD_SUCCESS.
  *
- *   dpbench run [--vty SOCKET CMD | --exec PROG ARG...] WAIT... [--timeout S]
+ *   dpbench run [--vty SOCKET CMD [--pre CMD0] | --exec PROG ARG...] WAIT...
+ *		[--timeout S]
  *	WAIT: --routes TABLE VRFDEV FIRST COUNT   COUNT IPv4 /32 routes from
  *						  FIRST in table TABLE
  *	      --lsps FIRST COUNT		  COUNT AF_MPLS entries from
  *						  in-label FIRST
- *	Take the time, issue the command (the vty connection and "enable"
- *	come before the clock starts), then poll the kernel until it holds
+ *	Take the time, issue the command (the vty connection, "enable" and
+ *	CMD0, e.g. "configure terminal", come before the clock starts), then
+ *	poll the kernel until it holds
  *	every entry, and print one line of key=value: elapsed (s, command
  *	to "all in the kernel"), reply (s, until the command returned) and
  *	what the kernel holds (count, per-protocol counts; for routes how
  *	many use a nexthop object and how many carry an MPLS encap).
  *	Exit 4 when the deadline passes first (the counts reached are
  *	printed).
+ *
+ *   dpbench watch --vty SOCKET CMD [--then CMD2] --vrf VRFDEV --via ADDR
+ *		  FIRST LAST [--timeout S]
+ *	Take the time, issue CMD (and CMD2 right after), then look up FIRST and LAST (IPv4
+ *	addresses, through the VRF device: the route the kernel would use)
+ *	every WATCH_MS until each is forwarded via gateway ADDR; print one
+ *	line of key=value: first and last (s from the command), reply (s,
+ *	until the command returned), nhid (of LAST's route, 0 = inline).
+ *	Exit 4 when the deadline passes first. For bench/convergence.
  *
  *   dpbench idle [--timeout S]
  *	Wait until both CPUs have been at least 90 % idle for a second
@@ -76,6 +87,8 @@
 
 #define POLL_MS 10
 #define PROGRESS_S 15
+/* dpbench watch: between two lookups of the watched addresses */
+#define WATCH_MS 2
 #define NL_BUFSIZE (1 << 20)
 
 static const char *prog = "dpbench";
@@ -322,6 +335,131 @@ static void rt_attrs(const struct nlmsghdr *h, struct rtattr **tb, int max)
 }
 
 /*
+ * Where one address is forwarded (dpbench watch)
+ */
+
+struct fwd {
+	bool found;
+	struct in_addr gw; /* the first nexthop's gateway */
+	uint32_t nhid;
+};
+
+static void fwd_of(const struct nlmsghdr *h, void *arg)
+{
+	struct fwd *f = arg;
+	struct rtattr *tb[RTA_MAX + 1];
+
+	if (h->nlmsg_type != RTM_NEWROUTE)
+		return;
+	rt_attrs(h, tb, RTA_MAX);
+	f->found = true;
+	f->nhid = tb[RTA_NH_ID] ? *(uint32_t *)RTA_DATA(tb[RTA_NH_ID]) : 0;
+	if (tb[RTA_GATEWAY] && RTA_PAYLOAD(tb[RTA_GATEWAY]) == 4) {
+		memcpy(&f->gw, RTA_DATA(tb[RTA_GATEWAY]), 4);
+	} else if (tb[RTA_MULTIPATH]) {
+		/* ECMP (a group of several): the first path's gateway */
+		struct rtnexthop *nh = RTA_DATA(tb[RTA_MULTIPATH]);
+		int len = (int)nh->rtnh_len - (int)sizeof(*nh);
+		struct rtattr *a = RTNH_DATA(nh);
+
+		for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+			if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == 4)
+				memcpy(&f->gw, RTA_DATA(a), 4);
+	}
+}
+
+/* The route the kernel uses for @addr in the table of VRF @vrf_ifindex. */
+static struct fwd lookup_fwd(struct nl *nl, struct in_addr addr,
+			     int vrf_ifindex)
+{
+	struct fwd f = {0};
+	struct req q;
+
+	req_init(&q, 0, AF_INET);
+	q.r.rtm_flags = RTM_F_FIB_MATCH;
+	q.r.rtm_dst_len = 32;
+	req_attr(&q, RTA_DST, &addr, sizeof(addr));
+	req_attr(&q, RTA_OIF, &vrf_ifindex, sizeof(vrf_ifindex));
+	if (nl_talk(nl, &q, fwd_of, &f) < 0)
+		f.found = false;
+	return f;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	const char *vty_sock = NULL, *vty_command = NULL, *vty_then = NULL;
+	struct in_addr via = {0}, addr[2];
+	int vrf_ifindex = 0, n_addr = 0, i, fd, st;
+	double timeout = 600, t0, t_reply, t_at[2] = {-1, -1}, deadline;
+	struct fwd last = {0};
+	struct nl nl;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--vty") && i + 2 < argc) {
+			vty_sock = argv[++i];
+			vty_command = argv[++i];
+		} else if (!strcmp(argv[i], "--then") && i + 1 < argc) {
+			vty_then = argv[++i];
+		} else if (!strcmp(argv[i], "--vrf") && i + 1 < argc) {
+			vrf_ifindex = (int)if_nametoindex(argv[++i]);
+			if (!vrf_ifindex)
+				die(2, "no device %s", argv[i]);
+		} else if (!strcmp(argv[i], "--via") && i + 1 < argc) {
+			if (inet_pton(AF_INET, argv[++i], &via) != 1)
+				die(2, "not an IPv4 address: %s", argv[i]);
+		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			timeout = (double)parse_ul(argv[++i], "--timeout");
+		} else if (n_addr < 2
+			   && inet_pton(AF_INET, argv[i], &addr[n_addr]) == 1) {
+			n_addr++;
+		} else {
+			die(2, "watch: bad argument %s (see the top of dpbench.c)",
+			    argv[i]);
+		}
+	}
+	if (!vty_sock || !vrf_ifindex || !via.s_addr || n_addr != 2)
+		die(2, "watch: --vty, --vrf, --via, FIRST and LAST needed");
+
+	nl_open(&nl, false);
+	fd = vty_connect(vty_sock);
+	if (vty_cmd(fd, "enable", NULL) != 0)
+		die(3, "%s: \"enable\" failed", vty_sock);
+	t0 = now();
+	deadline = t0 + timeout;
+	st = vty_cmd(fd, vty_command, stderr);
+	if (st == 0 && vty_then)
+		st = vty_cmd(fd, vty_then, stderr);
+	t_reply = now() - t0;
+	if (st != 0)
+		die(3, "\"%s\" failed (status %d)", vty_command, st);
+	while (t_at[0] < 0 || t_at[1] < 0) {
+		for (i = 0; i < 2; i++) {
+			struct fwd f;
+
+			if (t_at[i] >= 0)
+				continue;
+			f = lookup_fwd(&nl, addr[i], vrf_ifindex);
+			if (i == 1)
+				last = f;
+			if (f.found && f.gw.s_addr == via.s_addr)
+				t_at[i] = now() - t0;
+		}
+		if (now() > deadline) {
+			printf("first=%.3f last=%.3f reply=%.3f nhid=%u timeout=1\n",
+			       t_at[0], t_at[1], t_reply, last.nhid);
+			return 4;
+		}
+		if (t_at[0] < 0 || t_at[1] < 0)
+			sleep_ms(WATCH_MS);
+	}
+	last = lookup_fwd(&nl, addr[1], vrf_ifindex);
+	printf("first=%.3f last=%.3f reply=%.3f nhid=%u\n", t_at[0], t_at[1],
+	       t_reply, last.nhid);
+	close(fd);
+	return 0;
+}
+
+/*
  * What the kernel holds
  */
 
@@ -490,7 +628,7 @@ static void on_chld(int sig)
 
 static int cmd_run(int argc, char **argv)
 {
-	const char *vty_sock = NULL, *vty_command = NULL;
+	const char *vty_sock = NULL, *vty_command = NULL, *vty_pre = NULL;
 	char **exec_argv = NULL;
 	struct want w = {0};
 	bool have_want = false;
@@ -506,6 +644,8 @@ static int cmd_run(int argc, char **argv)
 		if (!strcmp(argv[i], "--vty") && i + 2 < argc) {
 			vty_sock = argv[++i];
 			vty_command = argv[++i];
+		} else if (!strcmp(argv[i], "--pre") && i + 1 < argc) {
+			vty_pre = argv[++i];
 		} else if (!strcmp(argv[i], "--routes") && i + 4 < argc) {
 			struct in_addr a;
 
@@ -543,6 +683,8 @@ static int cmd_run(int argc, char **argv)
 		fd = vty_connect(vty_sock);
 		if (vty_cmd(fd, "enable", NULL) != 0)
 			die(3, "%s: \"enable\" failed", vty_sock);
+		if (vty_pre && vty_cmd(fd, vty_pre, NULL) != 0)
+			die(3, "%s: \"%s\" failed", vty_sock, vty_pre);
 	}
 
 	t0 = now();
@@ -706,5 +848,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "idle"))
 		return cmd_idle(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "watch"))
+		return cmd_watch(argc - 2, argv + 2);
 	die(2, "unknown command %s", argv[1]);
 }
