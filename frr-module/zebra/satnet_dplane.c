@@ -522,11 +522,21 @@ static void sdpl_reconcile(struct thread *t)
 				      delay, &g.t_reconcile);
 		return;
 	}
-	g.sweep_pending = false;
 	sdpl_policy_refresh_pt();
 	frr_with_privs (&zserv_privs) {
 		sn_table_reconcile(g.tbl, g.dp, &g.pol_pt, sweep, &res);
 	}
+	if (res.yielded) {
+		/* contexts came: programming first, the rest of it later */
+		if (IS_ZEBRA_DEBUG_DPLANE)
+			zlog_debug("satnet: readback stopped after %" PRIu64
+				   " ms: contexts to program",
+				   sdpl_now_ms() - now);
+		thread_add_timer_msec(g.fthread->master, sdpl_reconcile, NULL,
+				      SN_RB_QUIET_MS, &g.t_reconcile);
+		return;
+	}
+	g.sweep_pending = false;
 	g.last_rb_ms = sdpl_now_ms();
 	g.last_cost_ms = g.last_rb_ms - now;
 	period = sn_readback_period_ms(g.last_cost_ms);
@@ -543,6 +553,17 @@ static void sdpl_reconcile(struct thread *t)
 			   res.checked, sweep ? 0 : res.stale);
 	thread_add_timer_msec(g.fthread->master, sdpl_reconcile, NULL, period,
 			      &g.t_reconcile);
+}
+
+/* The readback's question between its steps (sn_table_set_busy()). */
+static bool sdpl_busy(void *arg)
+{
+	bool busy;
+
+	frr_with_mutex (&g.q_mtx) {
+		busy = g.inflight > 0;
+	}
+	return busy;
 }
 
 static void sdpl_grace_over(struct thread *t)
@@ -1104,6 +1125,7 @@ void satnet_dplane_init(void)
 		return;
 	}
 	sn_table_set_log(g.tbl, sdpl_log);
+	sn_table_set_busy(g.tbl, sdpl_busy, NULL);
 	g.ctr = sn_table_counters(g.tbl);
 	g.n_boot_tables = satnet_provision_owned_tables(g.boot_tables,
 							SN_TABLES_MAX);

@@ -374,8 +374,18 @@ struct sn_reconcile_result {
 	 * rewritten, an earlier run's found and (sweep on) deleted */
 	unsigned int obj_checked, obj_drift, obj_repaired, obj_stale;
 	unsigned int obj_swept;
+	bool yielded; /* stopped early: contexts came (sn_table_set_busy()) */
 	int dump_err;		    /* first dump error, 0 if none */
 };
+
+/*
+ * A readback must not hold programming up for long (both run on the
+ * provider's pthread): @busy is asked between its steps (the objects,
+ * the MPLS table, each managed table) and when it answers true the
+ * readback stops there, repairs what it has compared so far and reports
+ * res->yielded; the caller tries again once it is quiet.
+ */
+void sn_table_set_busy(struct sn_table *t, bool (*busy)(void *arg), void *arg);
 
 /*
  * Read the kernel back and compare it with the record: the AF_MPLS

@@ -47,7 +47,22 @@ struct sn_table {
 	/* nexthop objects of the routes (satnet_nhg.h), under mtx */
 	struct sn_objs objs;
 	uint64_t batch; /* sn_table_apply() calls so far */
+	bool (*busy)(void *arg);
+	void *busy_arg;
 };
+
+void sn_table_set_busy(struct sn_table *t, bool (*busy)(void *arg), void *arg)
+{
+	t->busy = busy;
+	t->busy_arg = arg;
+}
+
+static bool should_yield(struct sn_table *t, struct sn_reconcile_result *res)
+{
+	if (t->busy && t->busy(t->busy_arg))
+		res->yielded = true;
+	return res->yielded;
+}
 
 /* Drifted entries logged one by one per readback; the rest are counted. */
 #define SN_DRIFT_LOG_MAX 8
@@ -1634,11 +1649,14 @@ int sn_table_reconcile(struct sn_table *t, struct sdp *dp,
 	sn_table_prune(t, pol);
 	collect_garbage(t, dp);
 	/* objects first: a route needs its object to be repaired */
-	reconcile_objects(t, dp, sweep, res);
+	if (!should_yield(t, res))
+		reconcile_objects(t, dp, sweep, res);
 
 	/* The MPLS table. A failed dump tells nothing: skip, try later. */
-	ret = sdp_lsp_dump(dp, dump_lsp_cb, &k);
-	if (ret < 0) {
+	ret = should_yield(t, res) ? 0 : sdp_lsp_dump(dp, dump_lsp_cb, &k);
+	if (res->yielded) {
+		/* nothing compared */
+	} else if (ret < 0) {
 		res->dump_err = ret;
 		sn_log(t, 1, "readback of the MPLS table failed: %s",
 		       sdp_last_error(dp)[0] ? sdp_last_error(dp)
@@ -1676,10 +1694,10 @@ int sn_table_reconcile(struct sn_table *t, struct sdp *dp,
 	kvec_free(&k);
 
 	/* The managed VRF tables. */
-	for (i = 0; i < pol->n_tables; i++) {
+	for (i = 0; i < pol->n_tables && !res->yielded; i++) {
 		static const uint8_t fams[] = {AF_INET, AF_INET6};
 
-		for (f = 0; f < 2; f++) {
+		for (f = 0; f < 2 && !should_yield(t, res); f++) {
 			ret = sdp_route_dump_table(dp, fams[f], pol->tables[i],
 						   dump_route_cb, &k);
 			if (ret < 0) {

@@ -1081,6 +1081,43 @@ static void test_reconcile_single_path_weight(void **state)
 	assert_int_equal(log_count(f->dp, "route replace"), 0);
 }
 
+/* The readback stops between its steps when contexts are waiting, and
+ * repairs nothing it has not compared. */
+static int busy_after;
+static bool busy_cb(void *arg)
+{
+	(void)arg;
+	return busy_after-- <= 0;
+}
+
+static void test_reconcile_yields_to_programming(void **state)
+{
+	struct fx *f = *state;
+	struct sn_reconcile_result res;
+	struct sn_req r[2];
+
+	mk_lsp(&r[0], 1000, "10.0.0.2", 3, 2000);
+	mk_route(&r[1], SDP_CMD_REPLACE, 10, "10.4.0.0", 24, "152.0.12.2", 80);
+	assert_int_equal(apply(f, r, 2), 0);
+	sdp_null_log_clear(f->dp);
+	/* busy from the second question on: objects read, then stop */
+	busy_after = 1;
+	sn_table_set_busy(f->t, busy_cb, NULL);
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, false, &res),
+			 0);
+	assert_true(res.yielded);
+	assert_true(log_find(f->dp, "nhobj dump") >= 0);
+	assert_int_equal(log_find(f->dp, "lsp dump"), -1);
+	assert_int_equal(log_find(f->dp, "route dump"), -1);
+	assert_int_equal(res.checked, 0);
+	/* quiet again: the whole readback */
+	sn_table_set_busy(f->t, NULL, NULL);
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, false, &res),
+			 0);
+	assert_false(res.yielded);
+	assert_int_equal(res.checked, 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1108,6 +1145,7 @@ int main(void)
 		T(test_nhobj_ipv6_over_ipv4_inline),
 		T(test_nhobj_readback_repairs_and_sweeps),
 		T(test_reconcile_single_path_weight),
+		T(test_reconcile_yields_to_programming),
 	};
 
 	return cmocka_run_group_tests_name("satnet dplane record", tests, NULL,

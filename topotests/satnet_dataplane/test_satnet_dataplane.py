@@ -748,8 +748,8 @@ def test_isl_cut_one_object_replace():
     nexthop object, move to p2 by one in-place replace of that object
     (no route rewritten); traffic flows through it via p2; the kernel
     equals show satnet labels json. The link returns: the same, back."""
-    _wait_all(functools.partial(shared_object, "p"), ("pe1",), 60,
-              "VPN routes from pe2 through one object via p")
+    satnet.wait_until(functools.partial(shared_object, "p"), timeout=60,
+                      what="pe1: VPN routes from pe2 through one object via p")
     before, after, nhid = _isl_move("down", "p2")
     _assert_one_replace(before, after, nhid)
     rx = _mpls_rx("p2")
