@@ -1142,14 +1142,13 @@ static int cmd_config(int argc, char **argv)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* The command line in CL (a copy of ARGV that getopt does not permute):
+ * the global options, then the subcommand. */
+static int run_command(struct cmdline *cl, int argc, char **argv)
 {
-	struct cmdline cl = {argc, xcalloc(argc + 1, sizeof(char *))};
 	const char *cmd;
 	int i = 1;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	memcpy(cl.argv, argv, argc * sizeof(char *));
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			verbose = 1;
@@ -1171,11 +1170,11 @@ int main(int argc, char **argv)
 	/* the subcommand sees itself as argv[0] */
 	argc -= i;
 	argv += i;
-	cl.argc -= i - 1;
-	cl.argv += i - 1;
+	cl->argc -= i - 1;
+	cl->argv += i - 1;
 	optind = 1;
 	if (!strcmp(cmd, "up") || !strcmp(cmd, "run") || !strcmp(cmd, "demo"))
-		return cmd_up(&cl, argc, argv, cmd);
+		return cmd_up(cl, argc, argv, cmd);
 	if (!strcmp(cmd, "down"))
 		return cmd_down(argc, argv);
 	if (!strcmp(cmd, "status"))
@@ -1200,4 +1199,17 @@ int main(int argc, char **argv)
 	}
 	errx_("unknown command %s", cmd);
 	return usage_err(usage_main);
+}
+
+int main(int argc, char **argv)
+{
+	char **copy = xcalloc(argc + 1, sizeof(char *));
+	struct cmdline cl = {argc, copy};
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memcpy(copy, argv, argc * sizeof(char *));
+	rc = run_command(&cl, argc, argv);
+	free(copy);
+	return rc;
 }

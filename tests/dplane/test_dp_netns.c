@@ -463,8 +463,11 @@ static int collect_obj(const struct sdp_nhobj *o, void *arg)
 
 	if (c->n < 4) {
 		c->o[c->n] = *o;
-		memcpy(c->grp[c->n], o->group,
-		       (o->n_group < 4 ? o->n_group : 4) * sizeof(c->grp[0][0]));
+		/* a plain object has no group array (NULL): not even 0 bytes */
+		if (o->n_group)
+			memcpy(c->grp[c->n], o->group,
+			       (o->n_group < 4 ? o->n_group : 4) *
+				       sizeof(c->grp[0][0]));
 		c->o[c->n].group = c->grp[c->n];
 	}
 	c->n++;

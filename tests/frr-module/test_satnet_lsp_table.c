@@ -716,8 +716,11 @@ static int kobj_cb(const struct sdp_nhobj *o, void *arg)
 	if (o->id == k->want_id) {
 		k->found = true;
 		k->want = *o;
-		memcpy(k->want_grp, o->group,
-		       (o->n_group < 8 ? o->n_group : 8) * sizeof(k->grp[0]));
+		/* a plain object has no group array (NULL): not even 0 bytes */
+		if (o->n_group)
+			memcpy(k->want_grp, o->group,
+			       (o->n_group < 8 ? o->n_group : 8) *
+				       sizeof(k->grp[0]));
 		k->want.group = k->want_grp;
 	}
 	return 0;

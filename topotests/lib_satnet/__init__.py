@@ -9,6 +9,9 @@ topotests/run-topotests copies this package next to FRR's lib/ and sets:
   SATNET_VTYSH      the build tree's vtysh; PATH finds it first as "vtysh",
                     which is what the framework runs inside every router
   SATNET_BUILDDIR   the build tree
+  SATNET_SANITIZER_RUNTIME
+                    the ASan runtime preloaded into zebra and bgpd when the
+                    modules are sanitized (empty otherwise)
 
 A scenario imports it after FRR's lib (sys.path holds the run directory):
 
@@ -118,9 +121,7 @@ class _Satnet:
                     self.module_args(d),
                 )
         tgen.start_router()
-        for name, router in tgen.routers().items():
-            err = router.check_router_running()
-            assert not err, "{}: daemons not running: {}".format(name, err)
+        self.check_running(tgen.routers())
 
     def start_configured_routers(self, tgen, confdir):
         """Like start_routers, but each router runs only the daemons it has a
@@ -149,9 +150,7 @@ class _Satnet:
             if cmds:
                 router.net.cmd_raises(" && ".join(cmds))
         tgen.start_router()
-        for name, router in tgen.routers().items():
-            err = router.check_router_running()
-            assert not err, "{}: daemons not running: {}".format(name, err)
+        self.check_running(tgen.routers())
 
     def start_routers_each(self, tgen, confdir, daemons):
         """start_routers with a daemon list per router: DAEMONS maps each
@@ -169,9 +168,29 @@ class _Satnet:
                     self.module_args(d),
                 )
         tgen.start_router()
+        self.check_running(routers)
+
+    def check_running(self, routers):
+        """Every daemon of ROUTERS (name -> router) runs.  In a sanitized run
+        the ASan runtime must be mapped into each zebra and bgpd: otherwise
+        the sanitized module could not have loaded, or what runs is not it."""
+        runtime = os.environ.get("SATNET_SANITIZER_RUNTIME", "")
+        runtime = os.path.realpath(runtime) if runtime else ""
         for name, router in routers.items():
             err = router.check_router_running()
             assert not err, "{}: daemons not running: {}".format(name, err)
+            if not runtime:
+                continue
+            for d in SATNET_DAEMONS:
+                if router.net.daemons.get(d) != 1:
+                    continue
+                pid = router.cmd("cat /var/run/frr/{}.pid".format(d)).strip()
+                assert pid.isdigit(), "{}: no pid file for {}".format(name, d)
+                maps = router.cmd("cat /proc/{}/maps".format(pid))
+                assert runtime in maps, "{}: {} (pid {}) has no {} mapped".format(
+                    name, d, pid, runtime
+                )
+                logger.info("%s: %s (pid %s) runs with %s", name, d, pid, runtime)
 
     def run(self, router, cmds):
         """Run shell commands in ROUTER's namespaces; raise on the first failure."""
