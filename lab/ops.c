@@ -759,10 +759,18 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 		if (a->kind == SA_DRAIN || a->kind == SA_RESTORE) {
 			struct helper *h = &helpers[a->link];
 
+			if (h->pid > 0 && reap_helpers(h, 1, false) > 0)
+				helper_failed++; /* it had finished, and failed */
 			if (h->pid > 0) {
-				/* a restore still waiting: the drain wins */
+				/* still at work (a restore waiting for its
+				 * adjacency): the new action wins; being
+				 * stopped is not its failure */
+				printf("  (%s of %s stopped: a %s is due)\n",
+				       h->kind == SA_DRAIN ? "drain" : "restore",
+				       t->links[a->link].name,
+				       a->kind == SA_DRAIN ? "drain" : "restore");
 				kill(h->pid, SIGTERM);
-				helper_failed += reap_helpers(h, 1, true);
+				reap_helpers(h, 1, true);
 			}
 			h->kind = a->kind;
 			h->pid = spawn_helper(l, a->kind, a->link, t->events[a->ev].t,
@@ -785,10 +793,13 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 				if (acts[j].kind == SA_APPLY && acts[j].step == a->step)
 					step_shown++;
 		}
-		if (ev->link >= 0 && ev->action == EV_DOWN && helpers[ev->link].pid > 0 &&
-		    helpers[ev->link].kind == SA_DRAIN &&
-		    reap_helpers(&helpers[ev->link], 1, false) == 0 && helpers[ev->link].pid > 0)
-			printf("  (the drain of %s is still running at its cut)\n", t->links[ev->link].name);
+		if (ev->link >= 0 && ev->action == EV_DOWN &&
+		    helpers[ev->link].pid > 0 && helpers[ev->link].kind == SA_DRAIN) {
+			helper_failed += reap_helpers(&helpers[ev->link], 1, false);
+			if (helpers[ev->link].pid > 0)
+				printf("  (the drain of %s is still running at its cut)\n",
+				       t->links[ev->link].name);
+		}
 		r = apply_event(l, ev, &cache[ci], what, sizeof(what));
 		if (r < 0)
 			rc = 1;
