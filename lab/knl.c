@@ -19,6 +19,7 @@
 #include <linux/if.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <math.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,8 +358,9 @@ int knl_impair_apply(const struct nsh *h, const char *ifname, int idx,
 		return -1;
 	}
 	rtnl_netem_set_limit(q, 10000);
-	rtnl_netem_set_delay(q, (int)(imp->delay_ms * 1000));
-	rtnl_netem_set_jitter(q, (int)(imp->jitter_ms * 1000));
+	/* µs, rounded: 32.196 ms must not become 32195 µs */
+	rtnl_netem_set_delay(q, (int)lround(imp->delay_ms * 1000));
+	rtnl_netem_set_jitter(q, (int)lround(imp->jitter_ms * 1000));
 	rtnl_netem_set_loss(q, (int)pct_to_prob(imp->loss_pct));
 	err = rtnl_qdisc_add(h->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
 	rtnl_qdisc_put(q);

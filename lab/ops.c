@@ -219,6 +219,41 @@ struct link_cache {
 	bool netem; /* a netem root qdisc is there */
 };
 
+/* Read what the kernel has on link e now (at its a end). */
+static int cache_fill(const struct link_ends *e, struct link_cache *lc)
+{
+	struct if_state st;
+
+	if (knl_if_state(&e->a->h, e->a_if, &st) < 0 || !st.exists) {
+		errx_("link %s: %s is missing on %s", e->name, e->a_if, e->a->name);
+		return -1;
+	}
+	lc->ifa = knl_ifindex(&e->a->h, e->a_if);
+	lc->ifb = knl_ifindex(&e->b->h, e->b_if);
+	if (lc->ifa < 0 || lc->ifb < 0)
+		return -1;
+	lc->imp = st.imp;
+	lc->netem = st.netem;
+	lc->known = true;
+	return 0;
+}
+
+/* What an EV_SET makes of the link's impairment. */
+static struct impair imp_after(const struct event *ev, const struct impair *cur)
+{
+	struct impair imp = *cur;
+
+	if (ev->mask & IMP_DELAY)
+		imp.delay_ms = ev->imp.delay_ms;
+	if (ev->mask & IMP_JITTER)
+		imp.jitter_ms = ev->imp.jitter_ms;
+	if (ev->mask & IMP_LOSS)
+		imp.loss_pct = ev->imp.loss_pct;
+	if (ev->mask & IMP_RATE)
+		imp.rate_mbit = ev->imp.rate_mbit;
+	return imp;
+}
+
 /* Apply one event; `what` gets the details for the log line. */
 static int apply_event(struct lab *l, const struct event *ev, struct link_cache *lc,
 		       char *what, size_t wlen)
@@ -248,31 +283,10 @@ static int apply_event(struct lab *l, const struct event *ev, struct link_cache 
 	}
 	if (!lc)
 		lc = &tmp;
-	if (!lc->known) {
-		struct if_state st;
+	if (!lc->known && cache_fill(&e, lc) < 0)
+		return -1;
+	struct impair imp = imp_after(ev, &lc->imp);
 
-		if (knl_if_state(&e.a->h, e.a_if, &st) < 0 || !st.exists) {
-			errx_("link %s: %s is missing on %s", e.name, e.a_if, e.a->name);
-			return -1;
-		}
-		lc->ifa = knl_ifindex(&e.a->h, e.a_if);
-		lc->ifb = knl_ifindex(&e.b->h, e.b_if);
-		if (lc->ifa < 0 || lc->ifb < 0)
-			return -1;
-		lc->imp = st.imp; /* what the kernel has now, changed by the event */
-		lc->netem = st.netem;
-		lc->known = true;
-	}
-	struct impair imp = lc->imp;
-
-	if (ev->mask & IMP_DELAY)
-		imp.delay_ms = ev->imp.delay_ms;
-	if (ev->mask & IMP_JITTER)
-		imp.jitter_ms = ev->imp.jitter_ms;
-	if (ev->mask & IMP_LOSS)
-		imp.loss_pct = ev->imp.loss_pct;
-	if (ev->mask & IMP_RATE)
-		imp.rate_mbit = ev->imp.rate_mbit;
 	impair_str(&imp, what, wlen);
 	if (knl_impair_apply(&e.a->h, e.a_if, lc->ifa, &imp, lc->netem,
 			     lc->imp.rate_mbit) < 0 ||
@@ -693,6 +707,23 @@ static int reap_helpers(struct helper *h, int n, bool block)
 
 /* ------------------------------------------------------------ the runner */
 
+/* Before the clock starts: what every link with a `set` has now. */
+static void cache_prefill(struct lab *l, struct link_cache *cache)
+{
+	const struct topo *t = l->topo;
+
+	for (int i = 0; i < t->nevents; i++) {
+		const struct event *ev = &t->events[i];
+		int ci = ev->link >= 0 ? ev->link : t->nlinks + ev->ground;
+		struct link_ends e;
+
+		if (ev->action != EV_SET || cache[ci].known)
+			continue;
+		if (link_ends(l, ev->link, ev->ground, &e) == 0)
+			cache_fill(&e, &cache[ci]);
+	}
+}
+
 int op_run_schedule(struct lab *l, const struct sched_opts *so)
 {
 	const struct topo *t = l->topo;
@@ -723,6 +754,7 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 	skews = xcalloc(nsteps + 1, sizeof(*skews));
 	for (int i = 0; i < t->nevents; i++)
 		nhandover += t->events[i].action == EV_HANDOVER;
+	cache_prefill(l, cache);
 	if (probe_start(l, so->probe, &pr, pp) < 0)
 		rc = 1;
 	say("schedule: %d events in %d steps over %.0f s%s%s", t->nevents, nsteps,
