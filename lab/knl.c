@@ -333,11 +333,13 @@ int knl_impair_set(const struct nsh *h, const char *ifname, const struct impair 
 		return -1;
 	if (knl_if_state(h, ifname, &cur) < 0)
 		return -1;
-	return knl_impair_apply(h, ifname, idx, imp, cur.netem, cur.imp.rate_mbit);
+	return knl_impair_apply(h, ifname, idx, imp, cur.netem,
+				cur.imp.rate_mbit);
 }
 
 int knl_impair_apply(const struct nsh *h, const char *ifname, int idx,
-		     const struct impair *imp, bool cur_netem, double cur_rate_mbit)
+		     const struct impair *imp, bool cur_netem,
+		     double cur_rate_mbit)
 {
 	struct rtnl_qdisc *q;
 	int err;

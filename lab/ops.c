@@ -225,7 +225,8 @@ static int cache_fill(const struct link_ends *e, struct link_cache *lc)
 	struct if_state st;
 
 	if (knl_if_state(&e->a->h, e->a_if, &st) < 0 || !st.exists) {
-		errx_("link %s: %s is missing on %s", e->name, e->a_if, e->a->name);
+		errx_("link %s: %s is missing on %s", e->name, e->a_if,
+		      e->a->name);
 		return -1;
 	}
 	lc->ifa = knl_ifindex(&e->a->h, e->a_if);
@@ -255,8 +256,8 @@ static struct impair imp_after(const struct event *ev, const struct impair *cur)
 }
 
 /* Apply one event; `what` gets the details for the log line. */
-static int apply_event(struct lab *l, const struct event *ev, struct link_cache *lc,
-		       char *what, size_t wlen)
+static int apply_event(struct lab *l, const struct event *ev,
+		       struct link_cache *lc, char *what, size_t wlen)
 {
 	const struct topo *t = l->topo;
 	struct link_cache tmp = {0};
@@ -273,7 +274,8 @@ static int apply_event(struct lab *l, const struct event *ev, struct link_cache 
 			return -1;
 		return 0;
 	case EV_HANDOVER:
-		snprintf(what, wlen, "to %s, %s; logged only: the ground link stays on %s",
+		snprintf(what, wlen,
+			 "to %s, %s; logged only: the ground link stays on %s",
 			 t->sats[ev->sat].name,
 			 ev->mbb ? "make-before-break" : "break-before-make",
 			 t->sats[t->grounds[ev->ground].sat].name);
@@ -302,7 +304,8 @@ static int apply_event(struct lab *l, const struct event *ev, struct link_cache 
 
 static const char *event_name(const struct topo *t, const struct event *ev)
 {
-	return ev->link >= 0 ? t->links[ev->link].name : t->grounds[ev->ground].name;
+	return ev->link >= 0 ? t->links[ev->link].name
+			     : t->grounds[ev->ground].name;
 }
 
 int op_apply_event(struct lab *l, const struct event *ev, double tsec)
@@ -312,8 +315,9 @@ int op_apply_event(struct lab *l, const struct event *ev, double tsec)
 	const char *name = event_name(l->topo, ev);
 
 	if (tsec >= 0)
-		printf("t=%.1fs link %s %s%s%s%s\n", tsec, name, ev_action_str(ev->action),
-		       what[0] ? " (" : "", what, what[0] ? ")" : "");
+		printf("t=%.1fs link %s %s%s%s%s\n", tsec, name,
+		       ev_action_str(ev->action), what[0] ? " (" : "", what,
+		       what[0] ? ")" : "");
 	else
 		printf("link %s %s%s%s%s\n", name, ev_action_str(ev->action),
 		       what[0] ? " (" : "", what, what[0] ? ")" : "");
@@ -492,21 +496,26 @@ static int set_cost(struct lab *l, int link, uint32_t cost)
 	if (!cost && k->cost)
 		cost = k->cost;
 	if (cost)
-		snprintf(line, sizeof(line), isis ? "isis metric %u" : "ip ospf cost %u", cost);
+		snprintf(line, sizeof(line),
+			 isis ? "isis metric %u" : "ip ospf cost %u", cost);
 	else
-		snprintf(line, sizeof(line), isis ? "no isis metric" : "no ip ospf cost");
+		snprintf(line, sizeof(line),
+			 isis ? "no isis metric" : "no ip ospf cost");
 	for (int end = 0; end < 2; end++) {
 		struct node *n = lab_sat_node(l, end ? k->b : k->a);
-		const char *cmds[] = {"configure terminal", "interface", line, NULL};
+		const char *cmds[] = {"configure terminal", "interface", line,
+				      NULL};
 		char ifl[IFNAME_LEN + 16], *out = NULL;
 		int r;
 
-		snprintf(ifl, sizeof(ifl), "interface %s", end ? k->b_if : k->a_if);
+		snprintf(ifl, sizeof(ifl), "interface %s",
+			 end ? k->b_if : k->a_if);
 		cmds[1] = ifl;
 		r = lab_vtysh_cmds(l, n, cmds, &out);
 		if (r != 0 || (out && strstr(out, "% "))) {
-			errx_("%s: vtysh '%s' on %s: exit status %d%s%s", k->name, line, n->name,
-			      r, out && out[0] ? ": " : "", out ? out : "");
+			errx_("%s: vtysh '%s' on %s: exit status %d%s%s",
+			      k->name, line, n->name, r,
+			      out && out[0] ? ": " : "", out ? out : "");
 			rc = -1;
 		}
 		free(out);
@@ -522,8 +531,8 @@ static bool json_find_if_state(struct json_object *o, const char *ifkey,
 {
 	if (json_object_is_type(o, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(o); i++)
-			if (json_find_if_state(json_object_array_get_idx(o, i), ifkey, ifname,
-					       statekey, state))
+			if (json_find_if_state(json_object_array_get_idx(o, i),
+					       ifkey, ifname, statekey, state))
 				return true;
 		return false;
 	}
@@ -531,11 +540,14 @@ static bool json_find_if_state(struct json_object *o, const char *ifkey,
 		return false;
 	struct json_object *a, *b;
 
-	if (json_object_object_get_ex(o, ifkey, &a) && json_object_object_get_ex(o, statekey, &b)) {
-		const char *in = json_object_get_string(a), *st = json_object_get_string(b);
+	if (json_object_object_get_ex(o, ifkey, &a) &&
+	    json_object_object_get_ex(o, statekey, &b)) {
+		const char *in = json_object_get_string(a),
+			   *st = json_object_get_string(b);
 		size_t n = strlen(ifname);
 
-		if (in && st && !strncmp(in, ifname, n) && (in[n] == '\0' || in[n] == ':') &&
+		if (in && st && !strncmp(in, ifname, n) &&
+		    (in[n] == '\0' || in[n] == ':') &&
 		    !strncmp(st, state, strlen(state)))
 			return true;
 	}
@@ -548,7 +560,8 @@ static bool json_find_if_state(struct json_object *o, const char *ifkey,
 	return false;
 }
 
-static struct json_object *vtysh_json(struct lab *l, struct node *n, const char *cmd)
+static struct json_object *vtysh_json(struct lab *l, struct node *n,
+				      const char *cmd)
 {
 	char *out = NULL;
 	struct json_object *j = NULL;
@@ -573,14 +586,17 @@ static bool isl_ready_at(struct lab *l, int link, int end)
 
 	if (t->underlay == UNDERLAY_OSPF) {
 		j = vtysh_json(l, n, "show ip ospf neighbor json");
-		ok = j && json_find_if_state(j, "ifaceName", ifn, "nbrState", "Full");
+		ok = j && json_find_if_state(j, "ifaceName", ifn, "nbrState",
+					     "Full");
 		json_object_put(j);
 	} else {
 		char *out = NULL;
 
 		/* "sat0001  2  Up  28  eth-sat0001  ..." */
-		if (lab_vtysh_capture(l, n, "show isis neighbor", &out) == 0 && out)
-			for (char *line = strtok(out, "\n"); line && !ok; line = strtok(NULL, "\n"))
+		if (lab_vtysh_capture(l, n, "show isis neighbor", &out) == 0 &&
+		    out)
+			for (char *line = strtok(out, "\n"); line && !ok;
+			     line = strtok(NULL, "\n"))
 				ok = strstr(line, ifn) && strstr(line, " Up ");
 		free(out);
 	}
@@ -593,15 +609,18 @@ static bool isl_ready_at(struct lab *l, int link, int end)
 
 		if (json_object_object_get_ex(j, "neighbors", &arr) &&
 		    json_object_is_type(arr, json_type_array))
-			for (size_t i = 0; i < json_object_array_length(arr) && !ok; i++) {
+			for (size_t i = 0;
+			     i < json_object_array_length(arr) && !ok; i++) {
 				const char *id = NULL, *st = NULL;
 
 				o = json_object_array_get_idx(arr, i);
-				if (json_object_object_get_ex(o, "neighborId", &v))
+				if (json_object_object_get_ex(o, "neighborId",
+							      &v))
 					id = json_object_get_string(v);
 				if (json_object_object_get_ex(o, "state", &v))
 					st = json_object_get_string(v);
-				ok = id && st && !strcmp(id, peer) && !strcmp(st, "OPERATIONAL");
+				ok = id && st && !strcmp(id, peer) &&
+				     !strcmp(st, "OPERATIONAL");
 			}
 		json_object_put(j);
 	}
@@ -613,18 +632,21 @@ static bool isl_ready_at(struct lab *l, int link, int end)
 static int drain_helper(struct lab *l, int link, double cut_t)
 {
 	double t0 = now_mono();
-	int rc = set_cost(l, link, l->topo->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
-								      : DRAIN_OSPF_COST);
+	int rc = set_cost(l, link,
+			  l->topo->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
+							     : DRAIN_OSPF_COST);
 
 	printf("  drain %s before its cut at t=%.1fs: cost %u at both ends%s (%.2f s)\n",
 	       l->topo->links[link].name, cut_t,
-	       l->topo->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC : DRAIN_OSPF_COST,
+	       l->topo->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
+						  : DRAIN_OSPF_COST,
 	       rc ? " FAILED" : "", now_mono() - t0);
 	fflush(stdout);
 	return rc;
 }
 
-static int restore_helper(struct lab *l, int link, double up_t, double deadline_s)
+static int restore_helper(struct lab *l, int link, double up_t,
+			  double deadline_s)
 {
 	const struct topo *t = l->topo;
 	double t0 = now_mono(), end = t0 + deadline_s;
@@ -660,8 +682,8 @@ struct helper {
 	enum sched_kind kind;
 };
 
-static pid_t spawn_helper(struct lab *l, enum sched_kind kind, int link, double plan_t,
-			  double deadline)
+static pid_t spawn_helper(struct lab *l, enum sched_kind kind, int link,
+			  double plan_t, double deadline)
 {
 	pid_t pid;
 
@@ -673,8 +695,9 @@ static pid_t spawn_helper(struct lab *l, enum sched_kind kind, int link, double 
 		return -1;
 	}
 	if (pid == 0) {
-		int rc = kind == SA_DRAIN ? drain_helper(l, link, plan_t)
-					  : restore_helper(l, link, plan_t, deadline);
+		int rc = kind == SA_DRAIN
+				 ? drain_helper(l, link, plan_t)
+				 : restore_helper(l, link, plan_t, deadline);
 
 		fflush(stdout);
 		_exit(rc ? 1 : 0);
@@ -694,7 +717,8 @@ static int reap_helpers(struct helper *h, int n, bool block)
 
 		if (h[i].pid <= 0)
 			continue;
-		while ((r = waitpid(h[i].pid, &st, block ? 0 : WNOHANG)) < 0 && errno == EINTR)
+		while ((r = waitpid(h[i].pid, &st, block ? 0 : WNOHANG)) < 0 &&
+		       errno == EINTR)
 			;
 		if (r == 0)
 			continue;
@@ -735,7 +759,8 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 	double speed = so->speed > 0 ? so->speed : 1;
 	double lead = so->drain_lead >= 0 ? so->drain_lead : t->drain_lead_s;
 	double t0, *skews;
-	int rc = 0, nacts, nsteps, nhandover = 0, step_n = 0, step_shown = 0, step_sets = 0;
+	int rc = 0, nacts, nsteps, nhandover = 0, step_n = 0, step_shown = 0,
+	    step_sets = 0;
 	int helper_failed = 0, late50 = 0;
 
 	if (!t->nevents) {
@@ -744,7 +769,8 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 	}
 	if (lead > 0 && t->underlay == UNDERLAY_NONE)
 		lead = 0;
-	nacts = sched_build(t->events, t->nevents, t->nlinks, speed, lead, &acts, &nsteps);
+	nacts = sched_build(t->events, t->nevents, t->nlinks, speed, lead,
+			    &acts, &nsteps);
 	if (nacts < 0) {
 		errx_("out of memory");
 		return 1;
@@ -757,16 +783,19 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 	cache_prefill(l, cache);
 	if (probe_start(l, so->probe, &pr, pp) < 0)
 		rc = 1;
-	say("schedule: %d events in %d steps over %.0f s%s%s", t->nevents, nsteps,
-	    topo_schedule_end(t), pr.pid > 0 ? "; probing with ping every 0.2 s" : "",
+	say("schedule: %d events in %d steps over %.0f s%s%s", t->nevents,
+	    nsteps, topo_schedule_end(t),
+	    pr.pid > 0 ? "; probing with ping every 0.2 s" : "",
 	    lead > 0 ? "; scheduled ISL cuts drained" : "");
 	if (speed != 1)
 		say("speed %g: plan time t is due %g s of wall time after the start; the probe counts wall time",
 		    speed, 1 / speed);
 	if (lead > 0)
 		say("drain: IGP cost %u at both ends %.1f s (wall) before each scheduled ISL cut; a link that comes back is restored once its adjacency%s is up (deadline %.0f s)",
-		    t->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC : DRAIN_OSPF_COST, lead,
-		    t->ldp ? " and LDP session" : "", t->drain_deadline_s);
+		    t->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
+						 : DRAIN_OSPF_COST,
+		    lead, t->ldp ? " and LDP session" : "",
+		    t->drain_deadline_s);
 	if (nhandover)
 		warnx_("%d handover events: logged, not applied (the runner does not re-wire ground stations yet)",
 		       nhandover);
@@ -780,7 +809,8 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 
 			if (left <= 0 || interrupted())
 				break;
-			helper_failed += reap_helpers(helpers, t->nlinks, false);
+			helper_failed +=
+				reap_helpers(helpers, t->nlinks, false);
 			if (pr.pid > 0)
 				probe_read(&pr, left > 0.2 ? 200 : (int)(left * 1000) + 1);
 			else
@@ -792,20 +822,24 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 			struct helper *h = &helpers[a->link];
 
 			if (h->pid > 0 && reap_helpers(h, 1, false) > 0)
-				helper_failed++; /* it had finished, and failed */
+				helper_failed++; /* it had finished, and failed
+						  */
 			if (h->pid > 0) {
 				/* still at work (a restore waiting for its
 				 * adjacency): the new action wins; being
 				 * stopped is not its failure */
 				printf("  (%s of %s stopped: a %s is due)\n",
-				       h->kind == SA_DRAIN ? "drain" : "restore",
+				       h->kind == SA_DRAIN ? "drain"
+							   : "restore",
 				       t->links[a->link].name,
-				       a->kind == SA_DRAIN ? "drain" : "restore");
+				       a->kind == SA_DRAIN ? "drain"
+							   : "restore");
 				kill(h->pid, SIGTERM);
 				reap_helpers(h, 1, true);
 			}
 			h->kind = a->kind;
-			h->pid = spawn_helper(l, a->kind, a->link, t->events[a->ev].t,
+			h->pid = spawn_helper(l, a->kind, a->link,
+					      t->events[a->ev].t,
 					      t->drain_deadline_s);
 			if (h->pid < 0)
 				rc = 1;
@@ -822,12 +856,15 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 			/* a new step: how many events, to fold long ones */
 			step_shown = 0;
 			for (int j = i; j < nacts; j++)
-				if (acts[j].kind == SA_APPLY && acts[j].step == a->step)
+				if (acts[j].kind == SA_APPLY &&
+				    acts[j].step == a->step)
 					step_shown++;
 		}
 		if (ev->link >= 0 && ev->action == EV_DOWN &&
-		    helpers[ev->link].pid > 0 && helpers[ev->link].kind == SA_DRAIN) {
-			helper_failed += reap_helpers(&helpers[ev->link], 1, false);
+		    helpers[ev->link].pid > 0 &&
+		    helpers[ev->link].kind == SA_DRAIN) {
+			helper_failed +=
+				reap_helpers(&helpers[ev->link], 1, false);
 			if (helpers[ev->link].pid > 0)
 				printf("  (the drain of %s is still running at its cut)\n",
 				       t->links[ev->link].name);
@@ -841,13 +878,14 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 		double skew = last ? now_mono() - due : 0;
 
 		if (step_shown == 1) {
-			printf("t=%.1fs link %s %s%s%s%s [+%.1f ms]\n", ev->t, event_name(t, ev),
-			       ev_action_str(ev->action), what[0] ? " (" : "", what,
-			       what[0] ? ")" : "", skew * 1000);
+			printf("t=%.1fs link %s %s%s%s%s [+%.1f ms]\n", ev->t,
+			       event_name(t, ev), ev_action_str(ev->action),
+			       what[0] ? " (" : "", what, what[0] ? ")" : "",
+			       skew * 1000);
 		} else if (ev->action != EV_SET || verbose || step_shown <= 4) {
-			printf("t=%.1fs link %s %s%s%s%s\n", ev->t, event_name(t, ev),
-			       ev_action_str(ev->action), what[0] ? " (" : "", what,
-			       what[0] ? ")" : "");
+			printf("t=%.1fs link %s %s%s%s%s\n", ev->t,
+			       event_name(t, ev), ev_action_str(ev->action),
+			       what[0] ? " (" : "", what, what[0] ? ")" : "");
 		}
 		if (r < 0)
 			printf("  ^ failed (see stderr)\n");
@@ -894,11 +932,12 @@ int op_run_schedule(struct lab *l, const struct sched_opts *so)
 				break;
 			}
 		printf("schedule skew (each step's last event vs its due time, %d steps, speed %g): median %.1f ms, p95 %.1f ms, max %.1f ms (step t=%.1fs); %d steps over 50 ms\n",
-		       nsteps, speed, st.median * 1000, st.p95 * 1000, st.max * 1000, worst_plan_t,
-		       late50);
+		       nsteps, speed, st.median * 1000, st.p95 * 1000,
+		       st.max * 1000, worst_plan_t, late50);
 	}
 	if (helper_failed) {
-		warnx_("%d drain/restore helpers failed (see above)", helper_failed);
+		warnx_("%d drain/restore helpers failed (see above)",
+		       helper_failed);
 		rc = rc ? rc : 1;
 	}
 	free(acts);
