@@ -18,11 +18,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "satnet-lab.h"
+#include "walker.h"
 
 #define GRID_MAX_DIM 40
 #define GRID_LINK_BASE 0x0a640000u /* 10.100.0.0 */
@@ -91,6 +93,37 @@ static json_object *ground(const char *name, int p, int s, int n)
 	return o;
 }
 
+/* The JSON to FILE (or stdout when out is NULL); 0 or -1 (said). */
+static int write_json(json_object *top, const char *out)
+{
+	const char *txt = json_object_to_json_string_ext(
+		top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			     JSON_C_TO_STRING_NOSLASHESCAPE);
+	int rc;
+
+	if (out) {
+		size_t len = strlen(txt);
+		char *buf = malloc(len + 2);
+
+		if (!buf) {
+			errx_("out of memory");
+			return -1;
+		}
+		memcpy(buf, txt, len);
+		buf[len] = '\n';
+		buf[len + 1] = '\0';
+		rc = write_file(out, buf, 0644);
+		free(buf);
+		if (rc)
+			errx_("%s: %s", out, strerror(errno));
+	} else {
+		rc = puts(txt) < 0 ? -1 : 0;
+		if (rc)
+			errx_("stdout: %s", strerror(errno));
+	}
+	return rc ? -1 : 0;
+}
+
 /* "PxS" (or "N" for a square N = k*k) into planes and slots */
 int generate_parse_size(const char *arg, int *planes, int *slots)
 {
@@ -135,7 +168,6 @@ int generate_grid(int planes, int slots, const char *name, const char *out)
 	json_object *vrf = json_object_new_object();
 	uint32_t nlinks = 0;
 	char comment[256];
-	const char *txt;
 	int rc;
 
 	snprintf(comment, sizeof(comment),
@@ -178,32 +210,199 @@ int generate_grid(int planes, int slots, const char *name, const char *out)
 	json_object_array_add(gs, ground("dst", planes / 2, slots / 2, 2));
 	json_object_object_add(top, "ground_stations", gs);
 
-	txt = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_SPACED);
-	if (out) {
-		size_t len = strlen(txt);
-		char *buf = malloc(len + 2);
-
-		if (!buf) {
-			json_object_put(top);
-			errx_("out of memory");
-			return 1;
-		}
-		memcpy(buf, txt, len);
-		buf[len] = '\n';
-		buf[len + 1] = '\0';
-		rc = write_file(out, buf, 0644);
-		free(buf);
-		if (rc == 0)
-			say("%s: %d satellites, %u links", out, planes * slots,
-			    nlinks);
-		else
-			errx_("%s: %s", out, strerror(errno));
-	} else {
-		rc = puts(txt) < 0 ? -1 : 0;
-		if (rc)
-			errx_("stdout: %s", strerror(errno));
-	}
+	rc = write_json(top, out);
+	if (rc == 0 && out)
+		say("%s: %d satellites, %u links", out, planes * slots, nlinks);
 	json_object_put(top);
+	return rc ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ walker */
+
+static double json_num(double v)
+{
+	return round(v * 1000.0) / 1000.0;
+}
+
+static void num_add(json_object *o, const char *key, double v)
+{
+	json_object_object_add(o, key, json_object_new_double(json_num(v)));
+}
+
+static void sat_idx_name(char *buf, size_t len, const struct walker_plan *pl, int idx)
+{
+	sat_name(buf, len, idx / pl->per_plane, idx % pl->per_plane);
+}
+
+static json_object *plan_event(const struct walker_params *wp,
+			       const struct walker_plan *pl, const struct walker_ev *e)
+{
+	json_object *o = json_object_new_object();
+	char a[32], b[64];
+
+	num_add(o, "t", e->t);
+	switch (e->kind) {
+	case WEV_ISL_DELAY:
+	case WEV_ISL_DOWN:
+	case WEV_ISL_UP:
+		sat_idx_name(a, sizeof(a), pl, pl->isl[e->idx].a);
+		snprintf(b, sizeof(b), "%s-", a);
+		sat_idx_name(a, sizeof(a), pl, pl->isl[e->idx].b);
+		strncat(b, a, sizeof(b) - strlen(b) - 1);
+		json_object_object_add(o, "link", json_object_new_string(b));
+		break;
+	case WEV_GS_DELAY:
+	case WEV_GS_DOWN:
+	case WEV_GS_UP:
+	case WEV_HANDOVER:
+		json_object_object_add(o, "link", json_object_new_string(wp->gs[e->idx].name));
+		break;
+	}
+	switch (e->kind) {
+	case WEV_ISL_DELAY:
+	case WEV_GS_DELAY:
+		json_object_object_add(o, "action", json_object_new_string("set"));
+		num_add(o, "delay_ms", e->delay_ms);
+		break;
+	case WEV_ISL_DOWN:
+	case WEV_GS_DOWN:
+		json_object_object_add(o, "action", json_object_new_string("down"));
+		break;
+	case WEV_ISL_UP:
+	case WEV_GS_UP:
+		json_object_object_add(o, "action", json_object_new_string("up"));
+		break;
+	case WEV_HANDOVER:
+		json_object_object_add(o, "action", json_object_new_string("handover"));
+		sat_idx_name(a, sizeof(a), pl, e->sat);
+		json_object_object_add(o, "satellite", json_object_new_string(a));
+		num_add(o, "delay_ms", e->delay_ms);
+		json_object_object_add(o, "make_before_break", json_object_new_boolean(e->mbb));
+		break;
+	}
+	return o;
+}
+
+int generate_walker(const struct walker_gen *g)
+{
+	const struct walker_params *wp = &g->params;
+	json_object *top, *def, *sats, *links, *vrfs, *gs, *sched, *vrf;
+	struct walker_plan pl;
+	char err[256], comment[512];
+	int rc;
+
+	if (walker_plan(wp, &pl, err, sizeof(err)) < 0) {
+		errx_("generate walker: %s", err);
+		return 2;
+	}
+	if (pl.per_plane >= 2 && !walker_intra_clear(wp))
+		warnx_("generate walker: at %g km the Earth blocks the line between neighbours in a plane of %d: no intra-plane ISLs (more satellites per plane, or a higher orbit)",
+		       wp->alt_km, pl.per_plane);
+	top = json_object_new_object();
+	def = json_object_new_object();
+	sats = json_object_new_array();
+	links = json_object_new_array();
+	sched = json_object_new_array();
+	snprintf(comment, sizeof(comment),
+		 "Walker %s %g:%d/%d/%d at %g km, %d planes of %d; inter-plane ISLs off above %g deg latitude; "
+		 "ground stations: mask %g deg, hysteresis %g deg; contact plan every %g s over %g s "
+		 "(delay resolution %g ms). Written by satnet-lab generate walker (model: lab/walker.c).",
+		 wp->star ? "star" : "delta", wp->inc_deg, wp->total, wp->planes, wp->phasing,
+		 wp->alt_km, wp->planes, pl.per_plane, wp->lat_limit_deg, wp->mask_deg,
+		 wp->hysteresis_deg, wp->step_s, wp->duration_s, wp->delay_res_ms);
+	json_object_object_add(top, "name", json_object_new_string(g->name));
+	json_object_object_add(top, "comment", json_object_new_string(comment));
+	json_object_object_add(def, "underlay", json_object_new_string("ospf"));
+	json_object_object_add(def, "ldp", json_object_new_boolean(true));
+	json_object_object_add(def, "as", json_object_new_int(65000));
+	json_object_object_add(def, "bfd", json_object_new_boolean(g->bfd));
+	if (g->drain_lead_s > 0) {
+		json_object *d = json_object_new_object();
+
+		num_add(d, "lead_s", g->drain_lead_s);
+		json_object_object_add(def, "drain", d);
+	} else {
+		json_object_object_add(def, "drain", json_object_new_boolean(false));
+	}
+	json_object_object_add(top, "defaults", def);
+
+	for (int i = 0; i < pl.nsats; i++)
+		json_object_array_add(sats, satellite(i / pl.per_plane, i % pl.per_plane, i));
+	json_object_object_add(top, "satellites", sats);
+	for (int i = 0; i < pl.nisl; i++) {
+		const struct walker_isl *l = &pl.isl[i];
+		json_object *o = link_obj(l->a / pl.per_plane, l->a % pl.per_plane,
+					  l->b / pl.per_plane, l->b % pl.per_plane, i);
+
+		num_add(o, "delay_ms", pl.isl_delay0[i]);
+		if (l->inter)
+			json_object_object_add(o, "comment", json_object_new_string("inter-plane"));
+		json_object_array_add(links, o);
+	}
+	json_object_object_add(top, "links", links);
+	if (wp->ngs) {
+		vrfs = json_object_new_array();
+		vrf = json_object_new_object();
+		gs = json_object_new_array();
+		json_object_object_add(vrf, "name", json_object_new_string("video"));
+		json_object_object_add(vrf, "table", json_object_new_int(10));
+		json_object_array_add(vrfs, vrf);
+		json_object_object_add(top, "vrfs", vrfs);
+		for (int i = 0; i < wp->ngs; i++) {
+			int s = pl.gs0[i].sat;
+			json_object *o = ground(wp->gs[i].name, s / pl.per_plane,
+						s % pl.per_plane, i + 1);
+			char c[160];
+
+			snprintf(c, sizeof(c), "latitude %g, longitude %g; at t=0 %s at %.1f deg",
+				 wp->gs[i].lat_deg, wp->gs[i].lon_deg,
+				 pl.gs0[i].up ? "uses its satellite" : "sees no satellite; nearest",
+				 pl.gs0[i].el_deg);
+			json_object_object_add(o, "comment", json_object_new_string(c));
+			num_add(o, "delay_ms", pl.gs0[i].delay_ms);
+			json_object_array_add(gs, o);
+		}
+		json_object_object_add(top, "ground_stations", gs);
+	}
+	for (int i = 0; i < pl.nev; i++)
+		json_object_array_add(sched, plan_event(wp, &pl, &pl.ev[i]));
+	if (g->plan_out) {
+		json_object *po = json_object_new_object();
+
+		json_object_object_add(po, "comment", json_object_new_string(comment));
+		json_object_object_add(po, "schedule", sched);
+		rc = write_json(po, g->plan_out);
+		json_object_put(po);
+	} else {
+		json_object_object_add(top, "schedule", sched);
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = write_json(top, g->out);
+	json_object_put(top);
+	if (rc == 0) {
+		int isl_changes = 0;
+
+		for (int i = 0; i < pl.nev; i++)
+			isl_changes += pl.ev[i].kind == WEV_ISL_DOWN || pl.ev[i].kind == WEV_ISL_UP;
+		/* the summary goes to stderr when the topology is on stdout */
+		FILE *f = g->out ? stdout : stderr;
+
+		fprintf(f, "%s: walker %d/%d/%d, %d ISLs, %d steps of %g s, %d events (%d ISL up/down)%s%s\n",
+			g->out ? g->out : "stdout", wp->total, wp->planes, wp->phasing, pl.nisl,
+			pl.steps, wp->step_s, pl.nev, isl_changes,
+			g->plan_out ? "; plan in " : "", g->plan_out ? g->plan_out : "");
+		for (int i = 0; i < wp->ngs; i++) {
+			char s[32];
+
+			sat_idx_name(s, sizeof(s), &pl, pl.gs0[i].sat);
+			fprintf(f, "  %s: on %s at t=0 (%.1f deg%s), visible %d-%d (mean %.1f), %d handovers (%d make-before-break), %d outages\n",
+				wp->gs[i].name, s, pl.gs0[i].el_deg,
+				pl.gs0[i].up ? "" : ", below the mask: down", pl.gs_vis_min[i],
+				pl.gs_vis_max[i], pl.gs_vis_mean[i], pl.gs_handovers[i], pl.gs_mbb[i],
+				pl.gs_outages[i]);
+		}
+	}
+	walker_plan_free(&pl);
 	return rc ? 1 : 0;
 }

@@ -19,6 +19,7 @@
 #include <linux/if.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <math.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,18 +319,33 @@ static uint32_t pct_to_prob(double pct)
 	return (uint32_t)(pct / 100.0 * UINT32_MAX);
 }
 
+int knl_ifindex(const struct nsh *h, const char *ifname)
+{
+	return ifindex_of(h, ifname);
+}
+
 int knl_impair_set(const struct nsh *h, const char *ifname, const struct impair *imp)
 {
 	struct if_state cur;
-	struct rtnl_qdisc *q;
-	int idx = ifindex_of(h, ifname), err;
+	int idx = ifindex_of(h, ifname);
 
 	if (idx < 0)
 		return -1;
 	if (knl_if_state(h, ifname, &cur) < 0)
 		return -1;
+	return knl_impair_apply(h, ifname, idx, imp, cur.netem,
+				cur.imp.rate_mbit);
+}
+
+int knl_impair_apply(const struct nsh *h, const char *ifname, int idx,
+		     const struct impair *imp, bool cur_netem,
+		     double cur_rate_mbit)
+{
+	struct rtnl_qdisc *q;
+	int err;
+
 	if (!impair_any(imp)) {
-		if (!cur.netem)
+		if (!cur_netem)
 			return 0;
 		q = qdisc_new(idx, TC_H_ROOT, NETEM_HANDLE, "netem");
 		err = rtnl_qdisc_delete(h->sk, q);
@@ -344,8 +360,9 @@ int knl_impair_set(const struct nsh *h, const char *ifname, const struct impair 
 		return -1;
 	}
 	rtnl_netem_set_limit(q, 10000);
-	rtnl_netem_set_delay(q, (int)(imp->delay_ms * 1000));
-	rtnl_netem_set_jitter(q, (int)(imp->jitter_ms * 1000));
+	/* µs, rounded: 32.196 ms must not become 32195 µs */
+	rtnl_netem_set_delay(q, (int)lround(imp->delay_ms * 1000));
+	rtnl_netem_set_jitter(q, (int)lround(imp->jitter_ms * 1000));
 	rtnl_netem_set_loss(q, (int)pct_to_prob(imp->loss_pct));
 	err = rtnl_qdisc_add(h->sk, q, NLM_F_CREATE | NLM_F_REPLACE);
 	rtnl_qdisc_put(q);
@@ -370,7 +387,7 @@ int knl_impair_set(const struct nsh *h, const char *ifname, const struct impair 
 			errx_("rate limit (tbf) on %s: %s", ifname, nl_geterror(err));
 			return err;
 		}
-	} else if (cur.imp.rate_mbit > 0) {
+	} else if (cur_rate_mbit > 0) {
 		q = qdisc_new(idx, NETEM_CHILD, TBF_HANDLE, "tbf");
 		err = rtnl_qdisc_delete(h->sk, q);
 		rtnl_qdisc_put(q);

@@ -337,7 +337,7 @@ static void comm_of(pid_t pid, char *buf, size_t len)
 int lab_daemons(struct lab *l, struct node *n, char *buf, size_t len)
 {
 	static const char *const known[] = {"watchfrr", "zebra", "ospfd", "isisd",
-					    "ldpd", "bgpd", "staticd", NULL};
+					    "ldpd", "bgpd", "bfdd", "staticd", NULL};
 	pid_t pids[512];
 	int cnt = ns_pids(l, n, pids, 512), found = 0;
 
@@ -517,11 +517,14 @@ static int start_daemon(struct lab *l, struct node *n, const char *d)
 static int start_frr(struct lab *l, struct node *n)
 {
 	const struct topo *t = l->topo;
-	const char *ds[5];
+	const char *ds[6];
 	int nd = 0;
 	char list[64] = "";
 
 	ds[nd++] = "zebra";
+	/* before the IGP, which registers its neighbours with it */
+	if (t->bfd && t->underlay != UNDERLAY_NONE && t->nlinks)
+		ds[nd++] = "bfdd";
 	if (t->underlay == UNDERLAY_OSPF)
 		ds[nd++] = "ospfd";
 	else if (t->underlay == UNDERLAY_ISIS)
@@ -937,7 +940,9 @@ int lab_up(struct lab *l, const struct up_opts *o)
 	say("topology ready after %.1f s", tw - l->t0);
 	lab_write_state(l, "starting");
 
-	if (l->backend == BACKEND_NETNS) {
+	if (o->no_frr) {
+		say("--no-frr: no FRR started (nodes and links only)");
+	} else if (l->backend == BACKEND_NETNS) {
 		if (start_frr_all(l) < 0)
 			return 1;
 	} else {
@@ -1114,6 +1119,22 @@ int lab_vtysh(struct lab *l, struct node *n, char **argv, int argc, bool tty)
 	execvp(v[0], v);
 	errx_("%s: %s", v[0], strerror(errno));
 	return 127;
+}
+
+/* Several vtysh commands in one vtysh run (-c each, in order), e.g.
+ * "configure terminal", "interface X", "ip ospf cost 10". */
+int lab_vtysh_cmds(struct lab *l, struct node *n, const char *const cmds[],
+		   char **out)
+{
+	char *v[48];
+	int a = vtysh_argv(l, n, NULL, v, false);
+
+	for (int i = 0; cmds[i] && a < 46; i++) {
+		v[a++] = "-c";
+		v[a++] = (char *)cmds[i];
+	}
+	v[a] = NULL;
+	return run_cmd(v, -1, out, RUN_QUIET);
 }
 
 int lab_vtysh_capture(struct lab *l, struct node *n, const char *cmd, char **out)

@@ -8,11 +8,13 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "satnet-lab.h"
+#include "sched.h"
 
 #ifndef SATNET_VERSION
 #define SATNET_VERSION "unknown"
@@ -161,6 +163,7 @@ static const char usage_export[] =
 
 static const char usage_generate[] =
 	"Usage: satnet-lab generate grid PLANESxSLOTS|N [-o FILE] [--name NAME]\n"
+	"       satnet-lab generate walker T/P/F [OPTIONS] [-o FILE] [--name NAME]\n"
 	"\n"
 	"Write the topology (JSON) of a +Grid constellation: PLANES orbital planes\n"
 	"of SLOTS satellites (N alone: a square grid, N = 16, 36, 64, 100...), each\n"
@@ -169,7 +172,27 @@ static const char usage_generate[] =
 	"loopbacks 10.255.P.S+1, ISLs /30s from 10.100.0.0, label ranges of 1000\n"
 	"per satellite; ground stations src (on sat0000) and dst (on the\n"
 	"satellite farthest from it) in VRF video. Default name: gridPxS; output to\n"
-	"stdout, or FILE.\n";
+	"stdout, or FILE.\n"
+	"\n"
+	"walker: a Walker delta T/P/F (T satellites in P planes, phasing F) on\n"
+	"circular orbits, and its contact plan as the topology's \"schedule\": every\n"
+	"step, each ISL's delay (length / c), inter-plane ISLs down above the\n"
+	"latitude limit, each ground station's satellite (highest elevation above\n"
+	"the mask, with hysteresis) and its handovers. Model: lab/walker.c.\n"
+	"  --altitude KM         orbit altitude (default 550)\n"
+	"  --inclination DEG     (default 53)\n"
+	"  --star                Walker star: planes over 180 deg, no ISLs across the seam\n"
+	"  --ground NAME:LAT:LON a ground station (repeatable; VRF video)\n"
+	"  --mask DEG            elevation mask of the ground stations (default 25)\n"
+	"  --hysteresis DEG      a handover needs this much more elevation (default 10)\n"
+	"  --lat-limit DEG       inter-plane ISLs off above this latitude (default 75)\n"
+	"  --step S              plan step (default 1)\n"
+	"  --duration S          plan length (default 600)\n"
+	"  --delay-resolution MS a delay update when a delay moved this much (default 0.05)\n"
+	"  --no-bfd              no BFD on the ISLs (default: on)\n"
+	"  --drain-lead S        drain scheduled ISL cuts S s ahead (default 3; 0: off)\n"
+	"  --plan FILE           the plan into FILE ({\"schedule\": [...]}) instead\n"
+	"Satellites satPPSS, addresses as for grid; default name walkerPxS.\n";
 
 static const char usage_config[] =
 	"Usage: satnet-lab config TOPOLOGY [NODE] [--stock] [--addresses]\n"
@@ -350,8 +373,9 @@ struct up_args {
 	const char *image, *moduledir;
 	double wait;
 	bool no_wait, no_netem, follow, keep_on_error, native, vm, keep;
-	bool schedule, report, probe;
+	bool schedule, report, probe, no_frr;
 	const char *schedule_file;
+	double speed, drain_lead;
 	double duration, hold, vm_timeout;
 	char *execs[32];
 	int nexecs;
@@ -363,6 +387,7 @@ enum {
 	O_BACKEND = 1000, O_IMAGE, O_STOCK, O_MODDIR, O_WAIT, O_NOWAIT, O_NONETEM,
 	O_FOLLOW, O_SCHED, O_DURATION, O_KEEPERR, O_NATIVE, O_VM, O_VMTMO, O_PING,
 	O_REPORT, O_EXEC, O_VTYSH, O_NOPROBE, O_HOLD, O_KEEP, O_PROBE,
+	O_SPEED, O_DRAIN, O_NOFRR,
 };
 
 static const struct option up_opts_long[] = {
@@ -386,6 +411,9 @@ static const struct option up_opts_long[] = {
 	{"vtysh", required_argument, NULL, O_VTYSH},
 	{"no-probe", no_argument, NULL, O_NOPROBE},
 	{"probe", no_argument, NULL, O_PROBE},
+	{"speed", required_argument, NULL, O_SPEED},
+	{"drain-lead", required_argument, NULL, O_DRAIN},
+	{"no-frr", no_argument, NULL, O_NOFRR},
 	{"hold", required_argument, NULL, O_HOLD},
 	{"keep", no_argument, NULL, O_KEEP},
 	{"help", no_argument, NULL, 'h'},
@@ -405,6 +433,23 @@ static bool num_arg(const char *opt, const char *s, double *out)
 	return true;
 }
 
+static bool speed_arg(const char *s, double *out)
+{
+	char err[128], *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno || *end || end == s) {
+		errx_("--speed: not a number: %s", s);
+		return false;
+	}
+	if (sched_check_speed(*out, err, sizeof(err)) < 0) {
+		errx_("%s", err);
+		return false;
+	}
+	return true;
+}
+
 /* `cmd` is "up", "run" or "demo". Returns -1 to go on, else an exit code. */
 static int parse_up(int argc, char **argv, const char *cmd, struct up_args *u)
 {
@@ -415,6 +460,8 @@ static int parse_up(int argc, char **argv, const char *cmd, struct up_args *u)
 	memset(u, 0, sizeof(*u));
 	u->wait = 240;
 	u->probe = true;
+	u->speed = 1;
+	u->drain_lead = -1;
 	u->report = !strcmp(cmd, "demo");
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hv", up_opts_long, NULL)) != -1) {
@@ -512,6 +559,18 @@ static int parse_up(int argc, char **argv, const char *cmd, struct up_args *u)
 		case O_KEEP:
 			u->keep = true;
 			break;
+		case O_SPEED:
+			if (!speed_arg(optarg, &u->speed))
+				return 2;
+			break;
+		case O_DRAIN:
+			if (!num_arg("--drain-lead", optarg, &u->drain_lead))
+				return 2;
+			break;
+		case O_NOFRR:
+			u->no_frr = true;
+			u->no_wait = true;
+			break;
 		default:
 			return usage_err(usage);
 		}
@@ -579,7 +638,9 @@ static int check_kernel(const struct cmdline *cl, struct up_args *u,
 		paths[1] = paths[2], paths[2] = NULL;
 	if (tmo <= 0)
 		tmo = 300 + u->wait + u->hold + u->duration +
-		      (u->schedule ? topo_schedule_end(t) + 30 : 0);
+		      (u->schedule ? topo_schedule_end(t) / u->speed + 30 +
+					     (t->drain_lead_s > 0 ? t->drain_deadline_s : 0)
+				   : 0);
 	if (!isrun && !u->follow) {
 		say("in the VM the lab lasts only as long as the command: running `up --follow` there (Ctrl-C or --duration ends it); `satnet-lab run` is the scripted way");
 		if (u->duration <= 0 && u->vm_timeout <= 0)
@@ -680,6 +741,7 @@ static int cmd_up(const struct cmdline *cl, int argc, char **argv, const char *c
 		snprintf(l.moduledir, sizeof(l.moduledir), "%s", u.moduledir);
 	uo.keep_on_error = u.keep_on_error;
 	uo.no_netem = u.no_netem;
+	uo.no_frr = u.no_frr;
 
 	rc = lab_up(&l, &uo);
 	if (rc == 2) { /* refused before creating anything */
@@ -715,8 +777,14 @@ static int cmd_up(const struct cmdline *cl, int argc, char **argv, const char *c
 		warnx_("the label trace found a problem (see above)");
 	if (isrun && run_actions(&l, &u) != 0)
 		rc = 1;
-	if (u.schedule && !interrupted() && op_run_schedule(&l, isrun && u.probe) != 0)
-		rc = rc ? rc : 1;
+	if (u.schedule && !interrupted()) {
+		struct sched_opts so = {.probe = isrun && u.probe,
+					.speed = u.speed,
+					.drain_lead = u.drain_lead};
+
+		if (op_run_schedule(&l, &so) != 0)
+			rc = rc ? rc : 1;
+	}
 	if (u.follow) {
 		double end = u.duration > 0 ? l.t0 + u.duration : 0;
 
@@ -987,19 +1055,29 @@ static int cmd_link(int argc, char **argv)
 static int cmd_schedule(int argc, char **argv)
 {
 	const char *labname, *file = NULL;
-	bool probe = false;
+	struct sched_opts so = {.speed = 1, .drain_lead = -1};
 	struct lab l;
 	int i, rc = lab_opt(argc, argv, usage_schedule, &labname, &i);
 
 	if (rc >= 0)
 		return rc;
 	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "--probe"))
-			probe = true;
-		else if (!file && argv[i][0] != '-')
+		if (!strcmp(argv[i], "--probe")) {
+			so.probe = true;
+		} else if (!strcmp(argv[i], "--speed") && i + 1 < argc) {
+			if (!speed_arg(argv[++i], &so.speed))
+				return 2;
+		} else if (!strncmp(argv[i], "--speed=", 8)) {
+			if (!speed_arg(argv[i] + 8, &so.speed))
+				return 2;
+		} else if (!strcmp(argv[i], "--drain-lead") && i + 1 < argc) {
+			if (!num_arg("--drain-lead", argv[++i], &so.drain_lead))
+				return 2;
+		} else if (!file && argv[i][0] != '-') {
 			file = argv[i];
-		else
+		} else {
 			return usage_err(usage_schedule);
+		}
 	}
 	if ((rc = attach(labname, &l)) != 0)
 		return rc;
@@ -1012,7 +1090,7 @@ static int cmd_schedule(int argc, char **argv)
 		lab_release(&l);
 		return 1;
 	}
-	rc = op_run_schedule(&l, probe);
+	rc = op_run_schedule(&l, &so);
 	lab_release(&l);
 	return rc;
 }
@@ -1051,7 +1129,7 @@ static int cmd_export(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_generate(int argc, char **argv)
+static int cmd_generate_grid(int argc, char **argv)
 {
 	static const struct option lo[] = {{"help", no_argument, NULL, 'h'},
 					   {"output", required_argument, NULL, 'o'},
@@ -1075,11 +1153,11 @@ static int cmd_generate(int argc, char **argv)
 			return usage_err(usage_generate);
 		}
 	}
-	if (argc - optind != 2 || strcmp(argv[optind], "grid") != 0)
+	if (argc - optind != 1)
 		return usage_err(usage_generate);
-	if (generate_parse_size(argv[optind + 1], &planes, &slots)) {
+	if (generate_parse_size(argv[optind], &planes, &slots)) {
 		errx_("grid size '%s': want PLANESxSLOTS (1-40 each, 2 to 1000 satellites) or a square N",
-		      argv[optind + 1]);
+		      argv[optind]);
 		return 2;
 	}
 	if (!name) {
@@ -1087,6 +1165,162 @@ static int cmd_generate(int argc, char **argv)
 		name = defname;
 	}
 	return generate_grid(planes, slots, name, out);
+}
+
+/* a number option of generate walker, or a message naming it */
+static bool wnum(const char *opt, const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno || *end || end == s || !isfinite(*out)) {
+		errx_("generate walker: %s: not a number: '%s'", opt, s);
+		return false;
+	}
+	return true;
+}
+
+/* "NAME:LAT:LON" */
+static bool wground(const char *s, struct walker_gs *g)
+{
+	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char num[64];
+
+	memset(g, 0, sizeof(*g));
+	if (!c1 || !c2 || (size_t)(c1 - s) >= sizeof(g->name)) {
+		errx_("generate walker: --ground '%s': want NAME:LATITUDE:LONGITUDE (degrees; NAME 1-12 characters)",
+		      s);
+		return false;
+	}
+	memcpy(g->name, s, c1 - s);
+	snprintf(num, sizeof(num), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	if (!wnum("--ground latitude", num, &g->lat_deg) ||
+	    !wnum("--ground longitude", c2 + 1, &g->lon_deg))
+		return false;
+	return true;
+}
+
+static int cmd_generate_walker(int argc, char **argv)
+{
+	enum { W_ALT = 2000, W_INC, W_STAR, W_GROUND, W_MASK, W_HYST, W_LAT,
+	       W_STEP, W_DUR, W_RES, W_NOBFD, W_DRAIN, W_PLAN };
+	static const struct option lo[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"output", required_argument, NULL, 'o'},
+		{"name", required_argument, NULL, 'n'},
+		{"altitude", required_argument, NULL, W_ALT},
+		{"inclination", required_argument, NULL, W_INC},
+		{"star", no_argument, NULL, W_STAR},
+		{"ground", required_argument, NULL, W_GROUND},
+		{"mask", required_argument, NULL, W_MASK},
+		{"hysteresis", required_argument, NULL, W_HYST},
+		{"lat-limit", required_argument, NULL, W_LAT},
+		{"step", required_argument, NULL, W_STEP},
+		{"duration", required_argument, NULL, W_DUR},
+		{"delay-resolution", required_argument, NULL, W_RES},
+		{"no-bfd", no_argument, NULL, W_NOBFD},
+		{"drain-lead", required_argument, NULL, W_DRAIN},
+		{"plan", required_argument, NULL, W_PLAN},
+		{NULL, 0, NULL, 0}};
+	struct walker_gen g = {.bfd = true, .drain_lead_s = 3};
+	struct walker_gs gs[250];
+	struct walker_params *p = &g.params;
+	char defname[32];
+	int c, rc;
+
+	walker_defaults(p);
+	p->gs = gs;
+	while ((c = getopt_long(argc, argv, "hvo:n:", lo, NULL)) != -1) {
+		double *d = NULL;
+		const char *opt = NULL;
+
+		switch (c) {
+		case 'h':
+			fputs(usage_generate, stdout);
+			return 0;
+		case 'v':
+			verbose = 1;
+			continue;
+		case 'o':
+			g.out = optarg;
+			continue;
+		case 'n':
+			g.name = optarg;
+			continue;
+		case W_STAR:
+			p->star = true;
+			continue;
+		case W_NOBFD:
+			g.bfd = false;
+			continue;
+		case W_PLAN:
+			g.plan_out = optarg;
+			continue;
+		case W_GROUND:
+			if (p->ngs >= (int)(sizeof(gs) / sizeof(gs[0]))) {
+				errx_("generate walker: --ground: at most %zu ground stations",
+				      sizeof(gs) / sizeof(gs[0]));
+				return 2;
+			}
+			if (!wground(optarg, &gs[p->ngs]))
+				return 2;
+			p->ngs++;
+			continue;
+		case W_ALT: d = &p->alt_km, opt = "--altitude"; break;
+		case W_INC: d = &p->inc_deg, opt = "--inclination"; break;
+		case W_MASK: d = &p->mask_deg, opt = "--mask"; break;
+		case W_HYST: d = &p->hysteresis_deg, opt = "--hysteresis"; break;
+		case W_LAT: d = &p->lat_limit_deg, opt = "--lat-limit"; break;
+		case W_STEP: d = &p->step_s, opt = "--step"; break;
+		case W_DUR: d = &p->duration_s, opt = "--duration"; break;
+		case W_RES: d = &p->delay_res_ms, opt = "--delay-resolution"; break;
+		case W_DRAIN: d = &g.drain_lead_s, opt = "--drain-lead"; break;
+		default:
+			return usage_err(usage_generate);
+		}
+		if (!wnum(opt, optarg, d))
+			return 2;
+	}
+	if (argc - optind != 1)
+		return usage_err(usage_generate);
+	if (walker_parse_tpf(argv[optind], p) < 0) {
+		errx_("generate walker: '%s': want T/P/F (total satellites / planes / phasing), e.g. 12/3/1",
+		      argv[optind]);
+		return 2;
+	}
+	if (g.drain_lead_s < 0 || g.drain_lead_s > 3600) {
+		errx_("generate walker: --drain-lead %g s: must be 0 (off) to 3600", g.drain_lead_s);
+		return 2;
+	}
+	if (!g.name) {
+		snprintf(defname, sizeof(defname), "walker%dx%d", p->planes,
+			 p->planes > 0 ? p->total / p->planes : 0);
+		g.name = defname;
+	}
+	if (strlen(g.name) > 20) {
+		errx_("generate walker: --name '%s': at most 20 characters", g.name);
+		return 2;
+	}
+	rc = generate_walker(&g);
+	return rc;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage_generate, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return usage_err(usage_generate);
+	/* the kind is argv[1]: shift it away for getopt */
+	if (!strcmp(argv[1], "grid"))
+		return cmd_generate_grid(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "walker"))
+		return cmd_generate_walker(argc - 1, argv + 1);
+	errx_("generate: unknown kind '%s' (grid or walker)", argv[1]);
+	return usage_err(usage_generate);
 }
 
 static int cmd_config(int argc, char **argv)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "satnet-lab.h"
+#include "sched.h"
 
 /* ------------------------------------------------------------ pings */
 
@@ -208,12 +209,61 @@ static int link_ends(struct lab *l, int link, int ground, struct link_ends *e)
 	return 0;
 }
 
-int op_apply_event(struct lab *l, const struct event *ev, double tsec)
-{
-	struct link_ends e;
-	char what[160] = "";
-	int rc = 0;
+/* What the runner knows of a link's qdiscs, so that a delay update is
+ * one netlink request per end instead of a readback and a request. Both
+ * ends always get the same impairment. */
+struct link_cache {
+	bool known;
+	int ifa, ifb; /* ifindex at each end */
+	struct impair imp;
+	bool netem; /* a netem root qdisc is there */
+};
 
+/* Read what the kernel has on link e now (at its a end). */
+static int cache_fill(const struct link_ends *e, struct link_cache *lc)
+{
+	struct if_state st;
+
+	if (knl_if_state(&e->a->h, e->a_if, &st) < 0 || !st.exists) {
+		errx_("link %s: %s is missing on %s", e->name, e->a_if,
+		      e->a->name);
+		return -1;
+	}
+	lc->ifa = knl_ifindex(&e->a->h, e->a_if);
+	lc->ifb = knl_ifindex(&e->b->h, e->b_if);
+	if (lc->ifa < 0 || lc->ifb < 0)
+		return -1;
+	lc->imp = st.imp;
+	lc->netem = st.netem;
+	lc->known = true;
+	return 0;
+}
+
+/* What an EV_SET makes of the link's impairment. */
+static struct impair imp_after(const struct event *ev, const struct impair *cur)
+{
+	struct impair imp = *cur;
+
+	if (ev->mask & IMP_DELAY)
+		imp.delay_ms = ev->imp.delay_ms;
+	if (ev->mask & IMP_JITTER)
+		imp.jitter_ms = ev->imp.jitter_ms;
+	if (ev->mask & IMP_LOSS)
+		imp.loss_pct = ev->imp.loss_pct;
+	if (ev->mask & IMP_RATE)
+		imp.rate_mbit = ev->imp.rate_mbit;
+	return imp;
+}
+
+/* Apply one event; `what` gets the details for the log line. */
+static int apply_event(struct lab *l, const struct event *ev,
+		       struct link_cache *lc, char *what, size_t wlen)
+{
+	const struct topo *t = l->topo;
+	struct link_cache tmp = {0};
+	struct link_ends e;
+
+	what[0] = '\0';
 	if (link_ends(l, ev->link, ev->ground, &e) < 0)
 		return -1;
 	switch (ev->action) {
@@ -221,37 +271,55 @@ int op_apply_event(struct lab *l, const struct event *ev, double tsec)
 	case EV_UP:
 		if (knl_link_up(&e.a->h, e.a_if, ev->action == EV_UP) < 0 ||
 		    knl_link_up(&e.b->h, e.b_if, ev->action == EV_UP) < 0)
-			rc = -1;
-		break;
-	case EV_SET: {
-		struct if_state st;
-		struct impair imp;
-
-		if (knl_if_state(&e.a->h, e.a_if, &st) < 0 || !st.exists) {
-			errx_("link %s: %s is missing on %s", e.name, e.a_if, e.a->name);
 			return -1;
-		}
-		imp = st.imp; /* what the kernel has now, changed by the event */
-		if (ev->mask & IMP_DELAY)
-			imp.delay_ms = ev->imp.delay_ms;
-		if (ev->mask & IMP_JITTER)
-			imp.jitter_ms = ev->imp.jitter_ms;
-		if (ev->mask & IMP_LOSS)
-			imp.loss_pct = ev->imp.loss_pct;
-		if (ev->mask & IMP_RATE)
-			imp.rate_mbit = ev->imp.rate_mbit;
-		if (knl_impair_set(&e.a->h, e.a_if, &imp) < 0 ||
-		    knl_impair_set(&e.b->h, e.b_if, &imp) < 0)
-			rc = -1;
-		impair_str(&imp, what, sizeof(what));
+		return 0;
+	case EV_HANDOVER:
+		snprintf(what, wlen,
+			 "to %s, %s; logged only: the ground link stays on %s",
+			 t->sats[ev->sat].name,
+			 ev->mbb ? "make-before-break" : "break-before-make",
+			 t->sats[t->grounds[ev->ground].sat].name);
+		return 0;
+	case EV_SET:
 		break;
 	}
+	if (!lc)
+		lc = &tmp;
+	if (!lc->known && cache_fill(&e, lc) < 0)
+		return -1;
+	struct impair imp = imp_after(ev, &lc->imp);
+
+	impair_str(&imp, what, wlen);
+	if (knl_impair_apply(&e.a->h, e.a_if, lc->ifa, &imp, lc->netem,
+			     lc->imp.rate_mbit) < 0 ||
+	    knl_impair_apply(&e.b->h, e.b_if, lc->ifb, &imp, lc->netem,
+			     lc->imp.rate_mbit) < 0) {
+		lc->known = false; /* read it back next time */
+		return -1;
 	}
+	lc->imp = imp;
+	lc->netem = impair_any(&imp);
+	return 0;
+}
+
+static const char *event_name(const struct topo *t, const struct event *ev)
+{
+	return ev->link >= 0 ? t->links[ev->link].name
+			     : t->grounds[ev->ground].name;
+}
+
+int op_apply_event(struct lab *l, const struct event *ev, double tsec)
+{
+	char what[192];
+	int rc = apply_event(l, ev, NULL, what, sizeof(what));
+	const char *name = event_name(l->topo, ev);
+
 	if (tsec >= 0)
-		printf("t=%.1fs link %s %s%s%s%s\n", tsec, e.name, ev_action_str(ev->action),
-		       what[0] ? " (" : "", what, what[0] ? ")" : "");
+		printf("t=%.1fs link %s %s%s%s%s\n", tsec, name,
+		       ev_action_str(ev->action), what[0] ? " (" : "", what,
+		       what[0] ? ")" : "");
 	else
-		printf("link %s %s%s%s%s\n", e.name, ev_action_str(ev->action),
+		printf("link %s %s%s%s%s\n", name, ev_action_str(ev->action),
 		       what[0] ? " (" : "", what, what[0] ? ")" : "");
 	if (rc < 0)
 		printf("  ^ failed (see stderr)\n");
@@ -382,65 +450,464 @@ static void probe_finish(struct probe *p)
 	free(p->recv);
 }
 
-int op_run_schedule(struct lab *l, bool probe)
+/* A ping every 0.2 s between the first pair of ground stations (or
+ * loopbacks) for the whole schedule. */
+static int probe_start(struct lab *l, bool probe, struct probe *pr,
+		       struct probe_pair *pp)
+{
+	char *argv[12];
+	int a = 0;
+
+	if (!probe || ready_pairs(l, pp, 64) <= 0)
+		return 0;
+	argv[a++] = "ping";
+	argv[a++] = "-n";
+	argv[a++] = "-O";
+	argv[a++] = "-i";
+	argv[a++] = "0.2";
+	argv[a++] = "-W";
+	argv[a++] = "1";
+	if (pp[0].src) { /* loopback probe: from the loopback */
+		argv[a++] = "-I";
+		argv[a++] = (char *)pp[0].src;
+	}
+	argv[a++] = (char *)pp[0].dst;
+	argv[a] = NULL;
+	pr->pid = spawn_cmd(argv, pp[0].from->h.fd, &pr->fd);
+	snprintf(pr->label, sizeof(pr->label), "%s", pp[0].label);
+	if (pr->pid <= 0)
+		return -1;
+	fcntl(pr->fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+/* ------------------------------------------------------------ drain */
+
+/* The IGP cost of an ISL at both ends: `cost` 0 = the topology's (or the
+ * IGP default when it has none). */
+static int set_cost(struct lab *l, int link, uint32_t cost)
+{
+	const struct topo *t = l->topo;
+	const struct link *k = &t->links[link];
+	bool isis = t->underlay == UNDERLAY_ISIS;
+	char line[64];
+	int rc = 0;
+
+	if (!cost && k->cost)
+		cost = k->cost;
+	if (cost)
+		snprintf(line, sizeof(line),
+			 isis ? "isis metric %u" : "ip ospf cost %u", cost);
+	else
+		snprintf(line, sizeof(line),
+			 isis ? "no isis metric" : "no ip ospf cost");
+	for (int end = 0; end < 2; end++) {
+		struct node *n = lab_sat_node(l, end ? k->b : k->a);
+		const char *cmds[] = {"configure terminal", "interface", line,
+				      NULL};
+		char ifl[IFNAME_LEN + 16], *out = NULL;
+		int r;
+
+		snprintf(ifl, sizeof(ifl), "interface %s",
+			 end ? k->b_if : k->a_if);
+		cmds[1] = ifl;
+		r = lab_vtysh_cmds(l, n, cmds, &out);
+		if (r != 0 || (out && strstr(out, "% "))) {
+			errx_("%s: vtysh '%s' on %s: exit status %d%s%s",
+			      k->name, line, n->name, r,
+			      out && out[0] ? ": " : "", out ? out : "");
+			rc = -1;
+		}
+		free(out);
+	}
+	return rc;
+}
+
+/* Search a JSON tree for an object whose `ifkey` names ifname (FRR
+ * writes "IF" or "IF:ADDRESS") and whose `statekey` starts with state. */
+static bool json_find_if_state(struct json_object *o, const char *ifkey,
+			       const char *ifname, const char *statekey,
+			       const char *state)
+{
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			if (json_find_if_state(json_object_array_get_idx(o, i),
+					       ifkey, ifname, statekey, state))
+				return true;
+		return false;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return false;
+	struct json_object *a, *b;
+
+	if (json_object_object_get_ex(o, ifkey, &a) &&
+	    json_object_object_get_ex(o, statekey, &b)) {
+		const char *in = json_object_get_string(a),
+			   *st = json_object_get_string(b);
+		size_t n = strlen(ifname);
+
+		if (in && st && !strncmp(in, ifname, n) &&
+		    (in[n] == '\0' || in[n] == ':') &&
+		    !strncmp(st, state, strlen(state)))
+			return true;
+	}
+	json_object_object_foreach(o, key, val)
+	{
+		(void)key;
+		if (json_find_if_state(val, ifkey, ifname, statekey, state))
+			return true;
+	}
+	return false;
+}
+
+static struct json_object *vtysh_json(struct lab *l, struct node *n,
+				      const char *cmd)
+{
+	char *out = NULL;
+	struct json_object *j = NULL;
+
+	if (lab_vtysh_capture(l, n, cmd, &out) == 0 && out)
+		j = json_tokener_parse(out);
+	free(out);
+	return j;
+}
+
+/* Is the ISL's adjacency up at this end (and, with LDP, the session to
+ * the other end's loopback operational)? */
+static bool isl_ready_at(struct lab *l, int link, int end)
+{
+	const struct topo *t = l->topo;
+	const struct link *k = &t->links[link];
+	struct node *n = lab_sat_node(l, end ? k->b : k->a);
+	const char *ifn = end ? k->b_if : k->a_if;
+	const char *peer = t->sats[end ? k->a : k->b].loopback;
+	struct json_object *j;
+	bool ok = false;
+
+	if (t->underlay == UNDERLAY_OSPF) {
+		j = vtysh_json(l, n, "show ip ospf neighbor json");
+		ok = j && json_find_if_state(j, "ifaceName", ifn, "nbrState",
+					     "Full");
+		json_object_put(j);
+	} else {
+		char *out = NULL;
+
+		/* "sat0001  2  Up  28  eth-sat0001  ..." */
+		if (lab_vtysh_capture(l, n, "show isis neighbor", &out) == 0 &&
+		    out)
+			for (char *line = strtok(out, "\n"); line && !ok;
+			     line = strtok(NULL, "\n"))
+				ok = strstr(line, ifn) && strstr(line, " Up ");
+		free(out);
+	}
+	if (!ok || !t->ldp)
+		return ok;
+	j = vtysh_json(l, n, "show mpls ldp neighbor json");
+	ok = false;
+	if (j) {
+		struct json_object *arr, *o, *v;
+
+		if (json_object_object_get_ex(j, "neighbors", &arr) &&
+		    json_object_is_type(arr, json_type_array))
+			for (size_t i = 0;
+			     i < json_object_array_length(arr) && !ok; i++) {
+				const char *id = NULL, *st = NULL;
+
+				o = json_object_array_get_idx(arr, i);
+				if (json_object_object_get_ex(o, "neighborId",
+							      &v))
+					id = json_object_get_string(v);
+				if (json_object_object_get_ex(o, "state", &v))
+					st = json_object_get_string(v);
+				ok = id && st && !strcmp(id, peer) &&
+				     !strcmp(st, "OPERATIONAL");
+			}
+		json_object_put(j);
+	}
+	return ok;
+}
+
+/* Helpers run in a child each, so that vtysh (slow under TCG) never
+ * delays the events; they print their own lines. */
+static int drain_helper(struct lab *l, int link, double cut_t)
+{
+	double t0 = now_mono();
+	int rc = set_cost(l, link,
+			  l->topo->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
+							     : DRAIN_OSPF_COST);
+
+	printf("  drain %s before its cut at t=%.1fs: cost %u at both ends%s (%.2f s)\n",
+	       l->topo->links[link].name, cut_t,
+	       l->topo->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
+						  : DRAIN_OSPF_COST,
+	       rc ? " FAILED" : "", now_mono() - t0);
+	fflush(stdout);
+	return rc;
+}
+
+static int restore_helper(struct lab *l, int link, double up_t,
+			  double deadline_s)
+{
+	const struct topo *t = l->topo;
+	double t0 = now_mono(), end = t0 + deadline_s;
+	bool ready = false;
+	int rc;
+
+	while (!interrupted() && now_mono() < end) {
+		if (isl_ready_at(l, link, 0) && isl_ready_at(l, link, 1)) {
+			ready = true;
+			break;
+		}
+		sleep_s(0.3);
+	}
+	if (interrupted()) {
+		printf("  restore %s (up at t=%.1fs): stopped after %.1f s (the link is drained again, or the run ends)\n",
+		       t->links[link].name, up_t, now_mono() - t0);
+		fflush(stdout);
+		return 1;
+	}
+	rc = set_cost(l, link, 0);
+	printf("  restore %s (up at t=%.1fs): %s after %.1f s; cost lowered%s\n",
+	       t->links[link].name, up_t,
+	       ready ? (t->ldp ? "adjacency and LDP up" : "adjacency up")
+		     : (t->ldp ? "NO adjacency/LDP by the deadline (LDP-IGP sync keeps the cost at max until LDP is up)"
+			       : "NO adjacency by the deadline"),
+	       now_mono() - t0, rc ? " FAILED" : "");
+	fflush(stdout);
+	return ready && rc == 0 ? 0 : 1;
+}
+
+struct helper {
+	pid_t pid;
+	enum sched_kind kind;
+};
+
+static pid_t spawn_helper(struct lab *l, enum sched_kind kind, int link,
+			  double plan_t, double deadline)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		errx_("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int rc = kind == SA_DRAIN
+				 ? drain_helper(l, link, plan_t)
+				 : restore_helper(l, link, plan_t, deadline);
+
+		fflush(stdout);
+		_exit(rc ? 1 : 0);
+	}
+	return pid;
+}
+
+/* Reap finished helpers (block: wait for all of them). Returns how many
+ * failed. */
+static int reap_helpers(struct helper *h, int n, bool block)
+{
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		int st;
+		pid_t r;
+
+		if (h[i].pid <= 0)
+			continue;
+		while ((r = waitpid(h[i].pid, &st, block ? 0 : WNOHANG)) < 0 &&
+		       errno == EINTR)
+			;
+		if (r == 0)
+			continue;
+		if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			failed++;
+		h[i].pid = 0;
+	}
+	return failed;
+}
+
+/* ------------------------------------------------------------ the runner */
+
+/* Before the clock starts: what every link with a `set` has now. */
+static void cache_prefill(struct lab *l, struct link_cache *cache)
+{
+	const struct topo *t = l->topo;
+
+	for (int i = 0; i < t->nevents; i++) {
+		const struct event *ev = &t->events[i];
+		int ci = ev->link >= 0 ? ev->link : t->nlinks + ev->ground;
+		struct link_ends e;
+
+		if (ev->action != EV_SET || cache[ci].known)
+			continue;
+		if (link_ends(l, ev->link, ev->ground, &e) == 0)
+			cache_fill(&e, &cache[ci]);
+	}
+}
+
+int op_run_schedule(struct lab *l, const struct sched_opts *so)
 {
 	const struct topo *t = l->topo;
 	struct probe pr = {.pid = -1, .fd = -1, .interval = 0.2};
 	struct probe_pair pp[64];
-	double t0;
-	int rc = 0;
+	struct sched_action *acts = NULL;
+	struct link_cache *cache;
+	struct helper *helpers;
+	double speed = so->speed > 0 ? so->speed : 1;
+	double lead = so->drain_lead >= 0 ? so->drain_lead : t->drain_lead_s;
+	double t0, *skews;
+	int rc = 0, nacts, nsteps, nhandover = 0, step_n = 0, step_shown = 0,
+	    step_sets = 0;
+	int helper_failed = 0, late50 = 0;
 
 	if (!t->nevents) {
 		say("the schedule is empty");
 		return 0;
 	}
-	if (probe && ready_pairs(l, pp, 64) > 0) {
-		char *argv[] = {"ping", "-n", "-O", "-i", "0.2", "-W", "1",
-				(char *)pp[0].dst, NULL};
-
-		if (pp[0].src) {
-			/* loopback probe: from the loopback */
-			static char *argv2[12];
-			argv2[0] = "ping";
-			argv2[1] = "-n";
-			argv2[2] = "-O";
-			argv2[3] = "-i";
-			argv2[4] = "0.2";
-			argv2[5] = "-W";
-			argv2[6] = "1";
-			argv2[7] = "-I";
-			argv2[8] = (char *)pp[0].src;
-			argv2[9] = (char *)pp[0].dst;
-			argv2[10] = NULL;
-			pr.pid = spawn_cmd(argv2, pp[0].from->h.fd, &pr.fd);
-		} else {
-			pr.pid = spawn_cmd(argv, pp[0].from->h.fd, &pr.fd);
-		}
-		snprintf(pr.label, sizeof(pr.label), "%s", pp[0].label);
-		if (pr.pid > 0)
-			fcntl(pr.fd, F_SETFL, O_NONBLOCK);
+	if (lead > 0 && t->underlay == UNDERLAY_NONE)
+		lead = 0;
+	nacts = sched_build(t->events, t->nevents, t->nlinks, speed, lead,
+			    &acts, &nsteps);
+	if (nacts < 0) {
+		errx_("out of memory");
+		return 1;
 	}
-	say("schedule: %d events over %.0f s%s", t->nevents, topo_schedule_end(t),
-	    pr.pid > 0 ? "; probing with ping every 0.2 s" : "");
+	cache = xcalloc(t->nlinks + t->ngrounds + 1, sizeof(*cache));
+	helpers = xcalloc(t->nlinks + 1, sizeof(*helpers));
+	skews = xcalloc(nsteps + 1, sizeof(*skews));
+	for (int i = 0; i < t->nevents; i++)
+		nhandover += t->events[i].action == EV_HANDOVER;
+	cache_prefill(l, cache);
+	if (probe_start(l, so->probe, &pr, pp) < 0)
+		rc = 1;
+	say("schedule: %d events in %d steps over %.0f s%s%s", t->nevents,
+	    nsteps, topo_schedule_end(t),
+	    pr.pid > 0 ? "; probing with ping every 0.2 s" : "",
+	    lead > 0 ? "; scheduled ISL cuts drained" : "");
+	if (speed != 1)
+		say("speed %g: plan time t is due %g s of wall time after the start; the probe counts wall time",
+		    speed, 1 / speed);
+	if (lead > 0)
+		say("drain: IGP cost %u at both ends %.1f s (wall) before each scheduled ISL cut; a link that comes back is restored once its adjacency%s is up (deadline %.0f s)",
+		    t->underlay == UNDERLAY_ISIS ? DRAIN_ISIS_METRIC
+						 : DRAIN_OSPF_COST,
+		    lead, t->ldp ? " and LDP session" : "",
+		    t->drain_deadline_s);
+	if (nhandover)
+		warnx_("%d handover events: logged, not applied (the runner does not re-wire ground stations yet)",
+		       nhandover);
 	t0 = now_mono();
-	for (int i = 0; i < t->nevents && !interrupted(); i++) {
-		const struct event *ev = &t->events[i];
+	for (int i = 0; i < nacts && !interrupted(); i++) {
+		const struct sched_action *a = &acts[i];
+		double due = sched_wall(t0, a->due, speed);
 
-		while (!interrupted()) {
-			double left = t0 + ev->t - now_mono();
+		for (;;) {
+			double left = due - now_mono();
 
-			if (left <= 0)
+			if (left <= 0 || interrupted())
 				break;
+			helper_failed +=
+				reap_helpers(helpers, t->nlinks, false);
 			if (pr.pid > 0)
 				probe_read(&pr, left > 0.2 ? 200 : (int)(left * 1000) + 1);
 			else
-				sleep_s(left > 0.5 ? 0.5 : left);
+				sleep_s(left > 0.2 ? 0.2 : left);
 		}
 		if (interrupted())
 			break;
-		if (op_apply_event(l, ev, now_mono() - t0) < 0)
+		if (a->kind == SA_DRAIN || a->kind == SA_RESTORE) {
+			struct helper *h = &helpers[a->link];
+
+			if (h->pid > 0 && reap_helpers(h, 1, false) > 0)
+				helper_failed++; /* it had finished, and failed
+						  */
+			if (h->pid > 0) {
+				/* still at work (a restore waiting for its
+				 * adjacency): the new action wins; being
+				 * stopped is not its failure */
+				printf("  (%s of %s stopped: a %s is due)\n",
+				       h->kind == SA_DRAIN ? "drain"
+							   : "restore",
+				       t->links[a->link].name,
+				       a->kind == SA_DRAIN ? "drain"
+							   : "restore");
+				kill(h->pid, SIGTERM);
+				reap_helpers(h, 1, true);
+			}
+			h->kind = a->kind;
+			h->pid = spawn_helper(l, a->kind, a->link,
+					      t->events[a->ev].t,
+					      t->drain_deadline_s);
+			if (h->pid < 0)
+				rc = 1;
+			continue;
+		}
+
+		/* SA_APPLY */
+		const struct event *ev = &t->events[a->ev];
+		int ci = ev->link >= 0 ? ev->link : t->nlinks + ev->ground;
+		char what[192];
+		int r;
+
+		if (step_n == 0) {
+			/* a new step: how many events, to fold long ones */
+			step_shown = 0;
+			for (int j = i; j < nacts; j++)
+				if (acts[j].kind == SA_APPLY &&
+				    acts[j].step == a->step)
+					step_shown++;
+		}
+		if (ev->link >= 0 && ev->action == EV_DOWN &&
+		    helpers[ev->link].pid > 0 &&
+		    helpers[ev->link].kind == SA_DRAIN) {
+			helper_failed +=
+				reap_helpers(&helpers[ev->link], 1, false);
+			if (helpers[ev->link].pid > 0)
+				printf("  (the drain of %s is still running at its cut)\n",
+				       t->links[ev->link].name);
+		}
+		r = apply_event(l, ev, &cache[ci], what, sizeof(what));
+		if (r < 0)
 			rc = 1;
+		step_n++;
+		step_sets += ev->action == EV_SET;
+		bool last = sched_step_ends(acts, nacts, i);
+		double skew = last ? now_mono() - due : 0;
+
+		if (step_shown == 1) {
+			printf("t=%.1fs link %s %s%s%s%s [+%.1f ms]\n", ev->t,
+			       event_name(t, ev), ev_action_str(ev->action),
+			       what[0] ? " (" : "", what, what[0] ? ")" : "",
+			       skew * 1000);
+		} else if (ev->action != EV_SET || verbose || step_shown <= 4) {
+			printf("t=%.1fs link %s %s%s%s%s\n", ev->t,
+			       event_name(t, ev), ev_action_str(ev->action),
+			       what[0] ? " (" : "", what, what[0] ? ")" : "");
+		}
+		if (r < 0)
+			printf("  ^ failed (see stderr)\n");
+		if (last) {
+			skews[a->step] = skew;
+			if (skew > 0.05)
+				late50++;
+			if (step_shown > 1)
+				printf("t=%.1fs step: %d events (%d set), the last applied %.1f ms after its due time\n",
+				       ev->t, step_n, step_sets, skew * 1000);
+			step_n = step_sets = 0;
+		}
+		fflush(stdout);
 	}
+	/* restores still waiting for their adjacency */
+	for (int i = 0; i < t->nlinks; i++)
+		if (helpers[i].pid > 0 && !interrupted()) {
+			say("waiting for the drain/restore helpers (deadline %.0f s)…",
+			    t->drain_deadline_s);
+			break;
+		}
+	helper_failed += reap_helpers(helpers, t->nlinks, true);
 	if (pr.pid > 0) {
 		/* a few seconds after the last event: recovery shows in the probe */
 		double end = now_mono() + 8;
@@ -449,6 +916,34 @@ int op_run_schedule(struct lab *l, bool probe)
 			probe_read(&pr, 200);
 		probe_finish(&pr);
 	}
+	if (nsteps > 0 && !interrupted()) {
+		struct sched_stats st;
+		int worst = 0;
+
+		sched_stats(skews, nsteps, &st);
+		for (int i = 1; i < nsteps; i++)
+			if (skews[i] > skews[worst])
+				worst = i;
+		double worst_plan_t = 0;
+
+		for (int i = 0; i < nacts; i++)
+			if (acts[i].kind == SA_APPLY && acts[i].step == worst) {
+				worst_plan_t = acts[i].due;
+				break;
+			}
+		printf("schedule skew (each step's last event vs its due time, %d steps, speed %g): median %.1f ms, p95 %.1f ms, max %.1f ms (step t=%.1fs); %d steps over 50 ms\n",
+		       nsteps, speed, st.median * 1000, st.p95 * 1000,
+		       st.max * 1000, worst_plan_t, late50);
+	}
+	if (helper_failed) {
+		warnx_("%d drain/restore helpers failed (see above)",
+		       helper_failed);
+		rc = rc ? rc : 1;
+	}
+	free(acts);
+	free(cache);
+	free(helpers);
+	free(skews);
 	return interrupted() ? 130 : rc;
 }
 

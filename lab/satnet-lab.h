@@ -12,6 +12,9 @@
  *   ops.c      what runs against a live lab: wait, schedule, status,
  *              report and label trace
  *   export.c   containerlab YAML
+ *   generate.c `generate grid` and `generate walker` (topology JSON)
+ *   walker.c   the orbital model of a Walker constellation (libm only)
+ *   sched.c    the schedule runner's plan: speed, drain actions, skew
  *   util.c     logging, child processes, time, files
  *   main.c     the command line
  */
@@ -22,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#include "walker.h"
 
 #define LAB_NAME_MAX 32
 #define NODE_NAME_MAX 32
@@ -90,7 +95,9 @@ struct ground {
 	struct impair imp;
 };
 
-enum ev_action { EV_DOWN, EV_UP, EV_SET };
+/* EV_HANDOVER: a ground station moves to another satellite (the plan of
+ * `generate walker`); the runner logs it, re-wiring is not done yet. */
+enum ev_action { EV_DOWN, EV_UP, EV_SET, EV_HANDOVER };
 
 struct event {
 	double t;
@@ -98,7 +105,9 @@ struct event {
 	int ground;       /* ground link index (its name), -1 for an ISL */
 	enum ev_action action;
 	struct impair imp;
-	unsigned int mask; /* IMP_* for EV_SET */
+	unsigned int mask; /* IMP_* for EV_SET (and a handover's delay) */
+	int sat;	   /* EV_HANDOVER: the satellite it moves to */
+	bool mbb;	   /* EV_HANDOVER: both satellites visible */
 };
 
 struct topo {
@@ -110,6 +119,11 @@ struct topo {
 	uint32_t as;
 	char *frr_template; /* default template for all satellites, or NULL */
 	struct impair link_def, ground_def;
+	/* BFD on the ISLs (defaults.bfd): bfdd runs, the IGP registers */
+	bool bfd;
+	uint32_t bfd_interval_ms, bfd_mult;
+	/* drain of scheduled ISL changes (defaults.drain); lead 0: off */
+	double drain_lead_s, drain_deadline_s;
 
 	struct sat *sats;
 	int nsats;
@@ -179,6 +193,12 @@ int knl_vrf_add(const struct nsh *h, const char *name, uint32_t table);
 int knl_enslave(const struct nsh *h, const char *ifname, const char *master);
 int knl_impair_set(const struct nsh *h, const char *ifname,
 		   const struct impair *imp);
+/* The same when the caller knows the interface's index and what its
+ * qdiscs hold now (netem there or not, the rate): no readback first. */
+int knl_impair_apply(const struct nsh *h, const char *ifname, int ifindex,
+		     const struct impair *imp, bool cur_netem,
+		     double cur_rate_mbit);
+int knl_ifindex(const struct nsh *h, const char *ifname);
 
 /* Read back from the kernel. */
 struct if_state {
@@ -244,6 +264,7 @@ struct lab {
 struct up_opts {
 	bool keep_on_error;
 	bool no_netem;
+	bool no_frr; /* nodes and links only (the schedule benchmark) */
 };
 
 int lab_init(struct lab *l, struct topo *t, enum backend be, enum frr_mode m);
@@ -261,6 +282,8 @@ int lab_vtysh(struct lab *l, struct node *n, char **argv, int argc,
 	      bool capture_to_stdout);
 int lab_vtysh_capture(struct lab *l, struct node *n, const char *cmd,
 		      char **out);
+int lab_vtysh_cmds(struct lab *l, struct node *n, const char *const cmds[],
+		   char **out);
 int lab_write_state(struct lab *l, const char *phase);
 int lab_daemons(struct lab *l, struct node *n, char *buf, size_t len);
 void lab_print_logs(struct lab *l, struct node *n, int lines);
@@ -269,7 +292,15 @@ void lab_print_logs(struct lab *l, struct node *n, int lines);
 
 int op_wait_ready(struct lab *l, double timeout_s, double *first_ping);
 int op_apply_event(struct lab *l, const struct event *ev, double tsec);
-int op_run_schedule(struct lab *l, bool probe);
+/* The schedule runner (lab/README.md "Link dynamics"). */
+struct sched_opts {
+	bool probe;	   /* ping between the first ground pair meanwhile */
+	double speed;	   /* plan seconds per wall second (1: real time) */
+	double drain_lead; /* wall seconds; < 0: the topology's defaults.drain */
+};
+#define DRAIN_OSPF_COST 65535u
+#define DRAIN_ISIS_METRIC 16777214u
+int op_run_schedule(struct lab *l, const struct sched_opts *o);
 int op_status(struct lab *l, bool json);
 int op_report(struct lab *l);
 int op_trace(struct lab *l, int from_g, int to_g);
@@ -285,6 +316,17 @@ int export_containerlab(const struct topo *t, const char *out,
 
 int generate_parse_size(const char *arg, int *planes, int *slots);
 int generate_grid(int planes, int slots, const char *name, const char *out);
+
+/* `generate walker`: the model (walker.h) and what goes into the file */
+struct walker_gen {
+	struct walker_params params;
+	const char *name;
+	const char *out;      /* NULL: stdout */
+	const char *plan_out; /* NULL: the plan is the topology's "schedule" */
+	bool bfd;
+	double drain_lead_s; /* 0: no drain */
+};
+int generate_walker(const struct walker_gen *g);
 
 /* ------------------------------------------------------------ util */
 

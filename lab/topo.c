@@ -378,18 +378,22 @@ int topo_ground(const struct topo *t, const char *name)
 	return -1;
 }
 
-/* "sat1-sat2" or "sat2-sat1" */
+/* name == "X-Y" */
+static bool is_pair(const char *name, const char *x, const char *y)
+{
+	size_t n = strlen(x);
+
+	return !strncmp(name, x, n) && name[n] == '-' && !strcmp(name + n + 1, y);
+}
+
+/* "sat1-sat2" or "sat2-sat1" (a generated plan names thousands) */
 int topo_link(const struct topo *t, const char *name)
 {
 	for (int i = 0; i < t->nlinks; i++) {
 		const struct link *l = &t->links[i];
-		char rev[sizeof(l->name)];
 
-		if (!strcmp(l->name, name))
-			return i;
-		snprintf(rev, sizeof(rev), "%s-%s", t->sats[l->b].name,
-			 t->sats[l->a].name);
-		if (!strcmp(rev, name))
+		if (!strcmp(l->name, name) ||
+		    is_pair(name, t->sats[l->b].name, t->sats[l->a].name))
 			return i;
 	}
 	return -1;
@@ -408,6 +412,7 @@ static void parse_events(struct ctx *c, struct topo *t, struct json_object *arr,
 {
 	static const char *const keys[] = {"t", "link", "action", "delay_ms",
 					   "jitter_ms", "loss_pct", "rate_mbit",
+					   "satellite", "make_before_break",
 					   "comment", NULL};
 	size_t n = json_object_array_length(arr);
 
@@ -448,15 +453,40 @@ static void parse_events(struct ctx *c, struct topo *t, struct json_object *arr,
 			ev->action = EV_UP;
 		else if (!strcmp(act, "set"))
 			ev->action = EV_SET;
+		else if (!strcmp(act, "handover"))
+			ev->action = EV_HANDOVER;
 		else {
-			perr(c, "action \"%s\": down, up or set", act);
+			perr(c, "action \"%s\": down, up, set or handover", act);
 			break;
 		}
 		parse_impair(c, o, &ev->imp, &ev->mask);
-		if (ev->action == EV_SET && !ev->mask)
-			perr(c, "action set needs delay_ms, jitter_ms, loss_pct or rate_mbit");
-		if (ev->action != EV_SET && ev->mask)
-			perr(c, "impairment values go with action \"set\"");
+		ev->sat = -1;
+		if (ev->action == EV_HANDOVER) {
+			const char *sat = get_str(c, o, "satellite", true);
+
+			if (ev->ground < 0) {
+				perr(c, "a handover is for a ground station, not the ISL \"%s\"", ln);
+				break;
+			}
+			if (!sat)
+				break;
+			ev->sat = topo_sat(t, sat);
+			if (ev->sat < 0) {
+				perr(c, "handover of %s to an unknown satellite \"%s\"", ln, sat);
+				break;
+			}
+			get_bool(c, o, "make_before_break", &ev->mbb);
+			if (ev->mask & ~IMP_DELAY)
+				perr(c, "a handover carries only delay_ms (the new ground link's)");
+		} else {
+			if (get_str(c, o, "satellite", false) ||
+			    json_object_object_get_ex(o, "make_before_break", NULL))
+				perr(c, "\"satellite\" and \"make_before_break\" go with action \"handover\"");
+			if (ev->action == EV_SET && !ev->mask)
+				perr(c, "action set needs delay_ms, jitter_ms, loss_pct or rate_mbit");
+			if (ev->action != EV_SET && ev->mask)
+				perr(c, "impairment values go with action \"set\"");
+		}
 		t->nevents++;
 	}
 	/* stable sort by t */
@@ -774,13 +804,48 @@ static void check_ifnames(struct ctx *c, struct topo *t)
 	}
 }
 
+/* defaults.bfd: true | false | {"interval_ms": N, "multiplier": M};
+ * defaults.drain: true | false | {"lead_s": S, "deadline_s": D} */
+static void parse_bfd_drain(struct ctx *c, struct topo *t, struct json_object *d)
+{
+	static const char *const bkeys[] = {"interval_ms", "multiplier", "comment", NULL};
+	static const char *const dkeys[] = {"lead_s", "deadline_s", "comment", NULL};
+	struct json_object *v;
+	bool on;
+
+	if (json_object_object_get_ex(d, "bfd", &v)) {
+		at(c, "defaults.bfd");
+		if (json_object_is_type(v, json_type_object)) {
+			check_keys(c, v, bkeys);
+			t->bfd = true;
+			get_u32(c, v, "interval_ms", &t->bfd_interval_ms, 10, 60000);
+			get_u32(c, v, "multiplier", &t->bfd_mult, 2, 255);
+		} else if (get_bool(c, d, "bfd", &on)) {
+			t->bfd = on;
+		}
+	}
+	if (json_object_object_get_ex(d, "drain", &v)) {
+		at(c, "defaults.drain");
+		if (json_object_is_type(v, json_type_object)) {
+			check_keys(c, v, dkeys);
+			t->drain_lead_s = 3;
+			get_num(c, v, "lead_s", &t->drain_lead_s, 0, 3600);
+			get_num(c, v, "deadline_s", &t->drain_deadline_s, 1, 3600);
+		} else if (get_bool(c, d, "drain", &on)) {
+			t->drain_lead_s = on ? 3 : 0;
+		}
+	}
+	at(c, "defaults");
+}
+
 struct topo *topo_load(const char *path)
 {
 	static const char *const keys[] = {"name", "comment", "defaults", "frr",
 					   "satellites", "links", "vrfs",
 					   "ground_stations", "schedule", NULL};
 	static const char *const dkeys[] = {"underlay", "ldp", "as", "link",
-					    "ground_link", "comment", NULL};
+					    "ground_link", "bfd", "drain",
+					    "comment", NULL};
 	static const char *const ikeys[] = {"delay_ms", "jitter_ms", "loss_pct",
 					    "rate_mbit", NULL};
 	struct ctx c = {.file = path};
@@ -803,6 +868,9 @@ struct topo *topo_load(const char *path)
 	t->underlay = UNDERLAY_OSPF;
 	t->ldp = true;
 	t->as = 65000;
+	t->bfd_interval_ms = 100;
+	t->bfd_mult = 3;
+	t->drain_deadline_s = 60;
 
 	if (!json_object_is_type(root, json_type_object)) {
 		perr(&c, "the topology must be a JSON object");
@@ -829,6 +897,7 @@ struct topo *topo_load(const char *path)
 		}
 		get_bool(&c, o, "ldp", &t->ldp);
 		get_u32(&c, o, "as", &t->as, 1, UINT32_MAX);
+		parse_bfd_drain(&c, t, o);
 		if ((i = get_obj(&c, o, "link"))) {
 			at(&c, "defaults.link");
 			check_keys(&c, i, ikeys);
@@ -874,6 +943,10 @@ struct topo *topo_load(const char *path)
 	if (!c.failed && topo_needs_mpls(t) && t->underlay == UNDERLAY_NONE) {
 		at(&c, "defaults.underlay");
 		perr(&c, "LDP and the VPN need an IGP underlay (ospf or isis)");
+	}
+	if (!c.failed && t->underlay == UNDERLAY_NONE && (t->bfd || t->drain_lead_s > 0)) {
+		at(&c, "defaults.underlay");
+		perr(&c, "BFD and the drain of scheduled ISL changes need an IGP underlay (ospf or isis)");
 	}
 out:
 	json_object_put(root);
@@ -984,6 +1057,8 @@ const char *ev_action_str(enum ev_action a)
 		return "up";
 	case EV_SET:
 		return "set";
+	case EV_HANDOVER:
+		return "handover";
 	}
 	return "?";
 }
