@@ -61,6 +61,13 @@ Asserted, in order:
  9. pe1's bgpd alone is SIGKILLed: zebra drops what it had sent (no RD
     left in `show satnet labels json`, no VRF in the feed); restarted, it
     reconnects and the RDs are back.
+10. zebra does not hear satnet's deletes as someone else's: on pe1, a
+    kernel route (metric 100) and then a connected route take over ce2's
+    network from BGP; zebra's selected and FIB entry and table 10 agree
+    and stay so, the kernel saw the BGP route deleted once and never
+    installed again (`ip monitor route`; for the kernel route also
+    routeInstall unchanged), and the BGP route is back in both once
+    they go.
 
 Every daemon's log after startup is in the router's /etc/frr (see
 runtime_logs()); teardown copies them to the results as NAME.runtime.log.
@@ -72,6 +79,7 @@ import json
 import os
 import re
 import sys
+import time
 
 import pytest
 
@@ -782,6 +790,172 @@ def test_rds_dropped_with_bgpd():
     assert after.get("connects", 0) > before.get("connects", 0), (before, after)
     assert after.get("dropped") == 0, after
     traffic_passes(timeout=60)
+
+
+# ------------------------------------------------- echoes of satnet's deletes
+# (issue #11 deliverable 5a: zebra hears the RTM_DELROUTE that satnet sends
+# for it, takes it for "someone deleted my route" and installs the old route
+# again, unless satnet's zebra module filters satnet's port on zebra's
+# listen socket)
+
+# seconds a settled state must hold: zebra handles an echo well within it
+ECHO_SETTLE_SEC = 5
+
+
+def rib_and_kernel(pe, prefix):
+    """(zebra's view, the kernel's view) of PREFIX in VRF on PE: zebra's
+    {selected: protocols, fib: protocols (the entry zebra holds in the
+    FIB)}, the kernel's sorted (protocol, metric) of table TABLE's unicast
+    routes to PREFIX"""
+    router = _gear(pe)
+    entries = satnet.vtysh_json(
+        router, "show ip route vrf {} {} json".format(VRF, prefix)).get(prefix, [])
+    zebra = {
+        "selected": sorted(e["protocol"] for e in entries if e.get("selected")),
+        "fib": sorted(e["protocol"] for e in entries if e.get("destSelected")),
+    }
+    kernel = sorted((str(r.get("protocol")), r.get("metric", 0)) for r in kernel_table(router)
+                    if r.get("dst") == prefix and r.get("type", "unicast") == "unicast")
+    return zebra, kernel
+
+
+def routing_agrees(pe, prefix, zebra_proto, kernel_protos):
+    """None when zebra selects ZEBRA_PROTO for PREFIX and holds that entry
+    (and only that one) in the FIB, and table TABLE's routes to PREFIX have
+    exactly the protocols KERNEL_PROTOS"""
+    zebra, kernel = rib_and_kernel(pe, prefix)
+    want = {"selected": [zebra_proto], "fib": [zebra_proto]}
+    if zebra != want or sorted(p for p, _ in kernel) != sorted(kernel_protos):
+        return "{}: {}: zebra {} (want {}), kernel table {} {} (want protocols {})".format(
+            pe, prefix, zebra, want, TABLE, kernel, sorted(kernel_protos))
+    return None
+
+
+def routing_agrees_steadily(pe, prefix, zebra_proto, kernel_protos):
+    """routing_agrees() at once and still ECHO_SETTLE_SEC later (an echo
+    can undo a state zebra and the kernel had for a moment)"""
+    satnet.wait_until(
+        functools.partial(routing_agrees, pe, prefix, zebra_proto, kernel_protos),
+        timeout=30, what="{}: {} {} in zebra, {} in the kernel".format(
+            pe, prefix, zebra_proto, kernel_protos))
+    deadline = time.monotonic() + ECHO_SETTLE_SEC
+    while time.monotonic() < deadline:
+        problem = routing_agrees(pe, prefix, zebra_proto, kernel_protos)
+        assert problem is None, "did not hold for {} s: {}".format(ECHO_SETTLE_SEC, problem)
+        time.sleep(0.5)
+
+
+class RouteMonitor:
+    """`ip monitor route` in ROUTER's namespace, into a file of the
+    results: every route notification the kernel sends while it runs,
+    however briefly the route stayed"""
+
+    def __init__(self, router):
+        self.router = router
+        self.path = os.path.join(router.net.logdir, router.name, "route-monitor.log")
+        self.pid = router.cmd_raises(
+            "ip monitor route > {} 2>&1 & echo $!".format(self.path)).strip().split()[-1]
+        # listening once it shows a route of an unused table
+        probe = "192.0.2.99/32 dev lo table 99"
+        satnet.run(router, ["ip route add " + probe, "ip route del " + probe])
+
+        def listening():
+            return None if "192.0.2.99" in self.text() else "nothing in {}".format(self.path)
+
+        satnet.wait_until(listening, timeout=10, what="{}: ip monitor route".format(router.name))
+
+    def text(self):
+        with open(self.path, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        self.router.cmd("kill {}".format(self.pid))
+
+    def events(self, prefix, proto):
+        "['add' | 'del', ...] of PREFIX's table-TABLE routes of protocol PROTO, in order"
+        out = []
+        pat = re.compile(r"^(?:\[\S+\] )*(Deleted )?{} .*\btable {} .*\bproto {}\b".format(
+            re.escape(prefix), TABLE, re.escape(proto)))
+        for line in self.text().splitlines():
+            m = pat.search(line)
+            if m:
+                out.append("del" if m.group(1) else "add")
+        return out
+
+
+def forwarded_dev(pe, addr):
+    "The device PE's kernel forwards ADDR out of, in VRF (`ip route get`)"
+    out = satnet.ip_json(_gear(pe), "route get {} vrf {}".format(addr, VRF))
+    return out[0].get("dev") if out else None
+
+
+def _route_ops(pe):
+    return _counters(pe)["contextOps"]
+
+
+def test_echo_kernel_route_takes_over():
+    """a kernel route in table 10 beats pe1's BGP route to ce2's network:
+    satnet deletes the BGP route for zebra, and zebra does not install it
+    again on hearing the delete (IPv4: a lower metric than the kernel
+    route's, so an echo would misroute)"""
+    pe, remote = "pe1", CE["pe2"]["net"]
+    ce_dev = CE[pe]["ifname"]
+    _wait_all(vpn_converged, PES, CONVERGE_SEC, "VPN routes")
+    routing_agrees_steadily(pe, remote, "bgp", ["bgp"])
+    assert forwarded_dev(pe, CE["pe2"]["host"]) == "pe1-eth1"
+    ops0 = _route_ops(pe)
+    mon = RouteMonitor(_gear(pe))
+
+    # distance 0 in zebra (a kernel route), metric 100 in the kernel
+    satnet.run(_gear(pe), "ip route add {} dev {} table {} proto static metric 100".format(
+        remote, ce_dev, TABLE))
+    routing_agrees_steadily(pe, remote, "kernel", ["static"])
+    assert forwarded_dev(pe, CE["pe2"]["host"]) == ce_dev
+    mon.stop()
+    # satnet deleted the BGP route once, and nobody installed it again
+    assert mon.events(remote, "bgp") == ["del"], mon.text()
+    ops = _route_ops(pe)
+    assert ops["routeUpdate"] > ops0["routeUpdate"], (ops0, ops)
+    assert ops["routeInstall"] == ops0["routeInstall"], \
+        "zebra installed a route again after satnet's delete: {} -> {}".format(ops0, ops)
+
+    # the kernel route goes: the BGP route is back in both views
+    satnet.run(_gear(pe), "ip route del {} dev {} table {} proto static metric 100".format(
+        remote, ce_dev, TABLE))
+    routing_agrees_steadily(pe, remote, "bgp", ["bgp"])
+    assert forwarded_dev(pe, CE["pe2"]["host"]) == "pe1-eth1"
+    _wait_all(labels_match_kernel, PES, 30, "show satnet labels == kernel")
+    traffic_passes(timeout=30)
+
+
+def test_echo_connected_takes_over():
+    """pe1 gets an address inside ce2's network on its CE link: the
+    connected route takes over from BGP in zebra and the kernel, and
+    stays; the address removed, the BGP route is back in both"""
+    pe, remote = "pe1", CE["pe2"]["net"]
+    ce_dev = CE[pe]["ifname"]
+    # an address of ce2's /28 that no host of the test uses
+    addr = "203.0.113.29/28"
+    _wait_all(vpn_converged, PES, CONVERGE_SEC, "VPN routes")
+    routing_agrees_steadily(pe, remote, "bgp", ["bgp"])
+    mon = RouteMonitor(_gear(pe))
+
+    satnet.run(_gear(pe), "ip addr add {} dev {}".format(addr, ce_dev))
+    routing_agrees_steadily(pe, remote, "connected", ["kernel"])
+    assert forwarded_dev(pe, CE["pe2"]["host"]) == ce_dev
+    mon.stop()
+    # satnet deleted the BGP route once, and nobody installed it again:
+    # on hearing satnet's delete zebra would install it, until bgpd
+    # withdraws its imported path (the connected one is bgpd's best now)
+    # and zebra has satnet delete it once more, within a second
+    assert mon.events(remote, "bgp") == ["del"], mon.text()
+
+    satnet.run(_gear(pe), "ip addr del {} dev {}".format(addr, ce_dev))
+    _wait_all(vpn_converged, PES, CONVERGE_SEC, "VPN routes after the address went")
+    routing_agrees_steadily(pe, remote, "bgp", ["bgp"])
+    assert forwarded_dev(pe, CE["pe2"]["host"]) == "pe1-eth1"
+    _wait_all(labels_match_kernel, PES, 30, "show satnet labels == kernel")
+    traffic_passes(timeout=30)
 
 
 if __name__ == "__main__":
