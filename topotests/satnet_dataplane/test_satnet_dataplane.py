@@ -855,14 +855,16 @@ class RouteMonitor:
         self.path = os.path.join(router.net.logdir, router.name, "route-monitor.log")
         self.pid = router.cmd_raises(
             "ip monitor route > {} 2>&1 & echo $!".format(self.path)).strip().split()[-1]
-        # listening once it shows a route of an unused table
+        # listening once it shows a route of an unused table; the probe
+        # is sent again on every try (ip may subscribe only after the
+        # first one, under TCG)
         probe = "192.0.2.99/32 dev lo table 99"
-        satnet.run(router, ["ip route add " + probe, "ip route del " + probe])
 
         def listening():
+            satnet.run(router, ["ip route add " + probe, "ip route del " + probe])
             return None if "192.0.2.99" in self.text() else "nothing in {}".format(self.path)
 
-        satnet.wait_until(listening, timeout=10, what="{}: ip monitor route".format(router.name))
+        satnet.wait_until(listening, timeout=30, what="{}: ip monitor route".format(router.name))
 
     def text(self):
         with open(self.path, errors="replace") as f:
