@@ -134,6 +134,24 @@ void dp_nl_close(struct sdp *dp)
 }
 
 /*
+ * Asked of the kernel (getsockname), not of libnl's copy: the kernel's
+ * binding is what its notifications carry.
+ */
+uint32_t sdp_nl_port(const struct sdp *dp)
+{
+	struct sockaddr_nl snl = {};
+	socklen_t len = sizeof(snl);
+
+	if (!dp || !dp->sk)
+		return 0;
+	if (getsockname(nl_socket_get_fd(dp->sk), (struct sockaddr *)&snl,
+			&len) < 0
+	    || snl.nl_family != AF_NETLINK)
+		return 0;
+	return snl.nl_pid;
+}
+
+/*
  * Extract NLMSGERR_ATTR_MSG from an NLMSG_ERROR message into @buf.
  *
  * The TLVs follow struct nlmsgerr and, unless the kernel capped the

@@ -158,6 +158,19 @@ void sdp_close(struct sdp *dp);
 enum sdp_backend sdp_get_backend(const struct sdp *dp);
 
 /**
+ * The netlink port (nl_pid) the kernel bound @p dp's socket to: the
+ * nlmsg_pid of the route, rule and nexthop notifications a request on
+ * @p dp causes (the kernel sends link changes as its own, pid 0), by
+ * which a listener can tell them apart (satnet's filter on zebra's
+ * netlink-listen socket). The port is fixed for the socket's lifetime;
+ * a new sdp_open() gets a new one.
+ *
+ * @return the port, 0 for the null backend (or if the kernel does not
+ *         say)
+ */
+uint32_t sdp_nl_port(const struct sdp *dp);
+
+/**
  * Text of the most recent failure on @p dp: "<request>: <strerror>"
  * followed by ": <kernel extack message>" when the kernel gave one, e.g.
  * "vrf add name=cust table=10: Operation not supported: Unknown device

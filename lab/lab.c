@@ -38,6 +38,16 @@
 #define FRR_BIN "/usr/lib/frr"
 #define FRR_RUN "/var/run/frr"
 #define FRR_ETC "/etc/frr"
+/*
+ * zebra's netlink receive buffer (zebra -s), as Debian's /etc/frr/daemons
+ * and FRR's topotests give it. Without -s zebra asks for 4 MB (8 MB
+ * counted by the kernel): a few thousand route notifications, which
+ * other daemons' route writes (or the kernel's, when a link with many
+ * routes goes down) can queue while zebra's main thread is busy, and
+ * zebra exits when its listen socket overruns ("recvmsg overrun"). The
+ * kernel only charges what is queued.
+ */
+#define ZEBRA_RCVBUF "90000000"
 
 static const char *frr_bin(void)
 {
@@ -479,6 +489,10 @@ static int start_daemon(struct lab *l, struct node *n, const char *d)
 	argv[a++] = "127.0.0.1";
 	argv[a++] = "--log";
 	argv[a++] = log;
+	if (!strcmp(d, "zebra")) {
+		argv[a++] = "-s";
+		argv[a++] = ZEBRA_RCVBUF;
+	}
 	if (mod) {
 		if (l->moduledir[0]) {
 			argv[a++] = "--moduledir";

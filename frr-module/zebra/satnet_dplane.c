@@ -70,6 +70,7 @@
 #include "satnet_zebra.h"
 #include "satnet_dplane.h"
 #include "satnet_dp.h"
+#include "satnet_nlfilter.h"
 
 extern struct zebra_privs_t zserv_privs;
 
@@ -724,6 +725,8 @@ static int sdpl_start(struct zebra_dplane_provider *prov)
 		g.dp = NULL;
 		return 0;
 	}
+	/* zebra must not hear this socket's route writes (satnet_nlfilter.h) */
+	satnet_nlfilter_install(sdp_nl_port(g.dp));
 	g.fthread = frr_pthread_new(NULL, "satnet dplane", "satnet_dplane");
 	if (!g.fthread || frr_pthread_run(g.fthread, NULL) != 0) {
 		zlog_err("satnet: dplane provider cannot start its pthread: LSPs and VRF routes are left to zebra's kernel provider");

@@ -76,6 +76,7 @@ Asserted, in order:
  9. pe1's bgpd alone is SIGKILLed: zebra drops what it had sent (no RD
     left in `show satnet labels json`, no VRF in the feed); restarted, it
     reconnects and the RDs are back.
+10. (last) the ISL cut of 5b.
 
 Every daemon's log after startup is in the router's /etc/frr (see
 runtime_logs()); teardown copies them to the results as NAME.runtime.log.
