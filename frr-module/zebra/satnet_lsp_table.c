@@ -720,52 +720,56 @@ static void obj_fail(struct sn_obj *o, int err, const char *text)
 }
 
 /*
- * Free the objects that nothing took since they were made (a route
- * superseded within its batch, a failed decision): they never reach
- * the kernel. Groups first; their members may then go too. The mutex
- * is held.
+ * Take out of the store every candidate nothing uses (with @unborn_only,
+ * only those never written to the kernel): groups first, whose members
+ * may then go too. They are removed from the candidate and dirty lists
+ * and returned in *gonep (caller frees the array and releases them).
+ * The mutex is held.
  */
-static void drop_unborn(struct sn_table *t)
+static size_t detach_unused(struct sn_table *t, bool unborn_only,
+			    struct sn_obj ***gonep)
 {
 	struct sn_objs *s = &t->objs;
-	struct sn_obj **gone = NULL;
 	size_t i, j, ng = 0, cap = 0;
 
-	if (!s->n_cand)
-		return;
+	*gonep = NULL;
 	for (int pass = 0; pass < 2; pass++)
+		/* detaching a group appends its members to the list */
 		for (i = 0; i < s->n_cand; i++) {
 			struct sn_obj *o = s->cand[i];
 
-			if (!o || o->refs || o->in_kernel
+			if (!o || o->refs || (unborn_only && o->in_kernel)
 			    || o->group != (pass == 0))
 				continue;
-			if (ng == cap) {
-				size_t nc = cap ? 2 * cap : 64;
-				struct sn_obj **v = realloc(gone,
-							    nc * sizeof(*v));
-
-				if (!v)
-					break;
-				gone = v;
-				cap = nc;
-			}
+			if (!sn_obj_vec_push(gonep, &ng, &cap, o))
+				break;
 			s->cand[i] = NULL;
 			o->cand = false;
-			o->seen = true; /* marks it for the dirty filter */
+			o->dropping = true;
 			sn_obj_detach(s, o);
-			gone[ng++] = o;
 		}
 	for (i = j = 0; i < s->n_dirty; i++)
-		if (!s->dirty[i]->seen || s->dirty[i]->in_kernel
-		    || s->dirty[i]->refs)
+		if (!s->dirty[i]->dropping)
 			s->dirty[j++] = s->dirty[i];
 	s->n_dirty = j;
 	for (i = j = 0; i < s->n_cand; i++)
 		if (s->cand[i])
 			s->cand[j++] = s->cand[i];
 	s->n_cand = j;
-	for (i = 0; i < ng; i++)
+	return ng;
+}
+
+/*
+ * Free the objects that nothing took since they were made (a route
+ * superseded within its batch, a failed decision): they never reach
+ * the kernel. The mutex is held.
+ */
+static void drop_unborn(struct sn_table *t)
+{
+	struct sn_obj **gone;
+	size_t ng = detach_unused(t, true, &gone);
+
+	for (size_t i = 0; i < ng; i++)
 		sn_obj_release(gone[i]);
 	free(gone);
 }
@@ -850,37 +854,14 @@ static void collect_garbage(struct sn_table *t, struct sdp *dp)
 {
 	struct sn_objs *s = &t->objs;
 	struct sdp_batch *b = NULL;
-	struct sn_obj **gone = NULL;
-	size_t i, ng = 0, cap = 0;
+	struct sn_obj **gone;
+	size_t i, ng;
 
 	pthread_mutex_lock(&t->mtx);
-	for (int pass = 0; pass < 2; pass++) {
-		/* detaching groups appends their members to the list */
-		for (i = 0; i < s->n_cand; i++) {
-			struct sn_obj *o = s->cand[i];
-
-			if (!o || o->refs || o->group != (pass == 0))
-				continue;
-			if (ng == cap) {
-				size_t nc = cap ? 2 * cap : 64;
-				struct sn_obj **v = realloc(gone,
-							    nc * sizeof(*v));
-
-				if (!v)
-					break;
-				gone = v;
-				cap = nc;
-			}
-			gone[ng++] = o;
-			s->cand[i] = NULL;
-			o->cand = false;
-			sn_obj_detach(s, o);
-		}
-	}
+	ng = detach_unused(t, false, &gone);
 	/* what is left on the list is in use again */
 	for (i = 0; i < s->n_cand; i++)
-		if (s->cand[i])
-			s->cand[i]->cand = false;
+		s->cand[i]->cand = false;
 	s->n_cand = 0;
 	pthread_mutex_unlock(&t->mtx);
 

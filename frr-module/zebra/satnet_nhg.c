@@ -208,7 +208,8 @@ static uint32_t alloc_id(struct sn_objs *s)
 	return 0;
 }
 
-static bool push(struct sn_obj ***v, size_t *n, size_t *cap, struct sn_obj *o)
+bool sn_obj_vec_push(struct sn_obj ***v, size_t *n, size_t *cap,
+		     struct sn_obj *o)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 64;
@@ -227,13 +228,13 @@ void sn_obj_mark_dirty(struct sn_objs *s, struct sn_obj *o)
 {
 	if (o->dirty)
 		return;
-	if (push(&s->dirty, &s->n_dirty, &s->cap_dirty, o))
+	if (sn_obj_vec_push(&s->dirty, &s->n_dirty, &s->cap_dirty, o))
 		o->dirty = true;
 }
 
 static void mark_cand(struct sn_objs *s, struct sn_obj *o)
 {
-	if (!o->cand && push(&s->cand, &s->n_cand, &s->cap_cand, o))
+	if (!o->cand && sn_obj_vec_push(&s->cand, &s->n_cand, &s->cap_cand, o))
 		o->cand = true;
 }
 

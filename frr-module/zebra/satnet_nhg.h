@@ -73,7 +73,7 @@ struct sn_obj {
 	bool in_kernel; /* created (and not deleted) */
 	bool dirty;	/* content to be written in this batch */
 	bool cand;	/* on the candidates list */
-	bool seen;	/* readback */
+	bool dropping;	/* being taken out of the store */
 	uint32_t repairs;
 
 	/* private to satnet_nhg.c */
@@ -136,6 +136,11 @@ void sn_obj_sort_members(struct sn_obj **mem, uint16_t *w, size_t n);
 /* The kernel request for @o; @grp has room for o->n entries. */
 void sn_obj_to_sdp(const struct sn_obj *o, struct sdp_nhobj *out,
 		   struct sdp_nhgrp_ent *grp);
+
+/* Append @o to the growing array *v (n used, cap allocated); false when
+ * out of memory (nothing changed). */
+bool sn_obj_vec_push(struct sn_obj ***v, size_t *n, size_t *cap,
+		     struct sn_obj *o);
 
 /* Queue @o for writing (once). */
 void sn_obj_mark_dirty(struct sn_objs *s, struct sn_obj *o);
