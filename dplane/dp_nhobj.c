@@ -68,7 +68,8 @@ int sdp_nhobj_build(const struct sdp_nhobj *o, enum sdp_cmd cmd,
 	int ret;
 
 	*msgp = NULL;
-	if (cmd != SDP_CMD_REPLACE && cmd != SDP_CMD_DELETE)
+	if (cmd != SDP_CMD_REPLACE && cmd != SDP_CMD_DELETE
+	    && cmd != SDP_CMD_CHANGE)
 		return -EINVAL;
 	if (cmd == SDP_CMD_DELETE) {
 		if (!o->id)
@@ -97,9 +98,10 @@ int sdp_nhobj_build(const struct sdp_nhobj *o, enum sdp_cmd cmd,
 		       cmd == SDP_CMD_DELETE ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP,
 		       sizeof(hdr),
 		       NLM_F_REQUEST
-			       | (cmd == SDP_CMD_DELETE
-					  ? 0
-					  : NLM_F_CREATE | NLM_F_REPLACE)))
+			       | (cmd == SDP_CMD_DELETE   ? 0
+				  : cmd == SDP_CMD_CHANGE ? NLM_F_REPLACE
+							  : NLM_F_CREATE
+								    | NLM_F_REPLACE)))
 		goto nla_put_failure;
 	memcpy(nlmsg_data(nlmsg_hdr(msg)), &hdr, sizeof(hdr));
 	if (nla_put_u32(msg, NHA_ID, o->id) < 0)
@@ -248,7 +250,8 @@ static char *dp_nhobj_text(const struct sdp_nhobj *o, enum sdp_cmd cmd)
 		dp_sb_printf(&sb, "nhobj delete id=%u", o->id);
 		return buf;
 	}
-	dp_sb_printf(&sb, "nhobj replace ");
+	dp_sb_printf(&sb, cmd == SDP_CMD_CHANGE ? "nhobj change "
+						: "nhobj replace ");
 	dp_nhobj_format_body(&sb, o);
 	return buf;
 }

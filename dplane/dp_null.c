@@ -546,6 +546,28 @@ static bool dp_null_nhobj_in_group(struct dp_null *nb, uint32_t id)
 	return false;
 }
 
+/* Remove object @i and the routes that use it, as the kernel does. */
+static void dp_null_nhobj_remove(struct dp_null *nb, size_t i)
+{
+	uint32_t id = nb->nhobjs[i].o.id;
+	size_t r;
+
+	free(nb->nhobjs[i].grp);
+	memmove(&nb->nhobjs[i], &nb->nhobjs[i + 1],
+		(nb->nnhobjs - i - 1) * sizeof(nb->nhobjs[0]));
+	nb->nnhobjs--;
+	for (r = 0; r < nb->nroutes;) {
+		if (nb->routes[r].route.nhid != id) {
+			r++;
+			continue;
+		}
+		free(nb->routes[r].nh);
+		memmove(&nb->routes[r], &nb->routes[r + 1],
+			(nb->nroutes - r - 1) * sizeof(nb->routes[0]));
+		nb->nroutes--;
+	}
+}
+
 static int dp_null_apply_nhobj(struct dp_null *nb, const struct nlmsghdr *nlh,
 			       const char **emsg)
 {
@@ -563,22 +585,8 @@ static int dp_null_apply_nhobj(struct dp_null *nb, const struct nlmsghdr *nlh,
 	if (nlh->nlmsg_type == RTM_DELNEXTHOP) {
 		if (!cur)
 			return -ENOENT;
-		free(cur->grp);
-		i = (size_t)(cur - nb->nhobjs);
-		memmove(&nb->nhobjs[i], &nb->nhobjs[i + 1],
-			(nb->nnhobjs - i - 1) * sizeof(nb->nhobjs[0]));
-		nb->nnhobjs--;
 		/* routes that used it go with it */
-		for (i = 0; i < nb->nroutes;) {
-			if (nb->routes[i].route.nhid != o.id) {
-				i++;
-				continue;
-			}
-			free(nb->routes[i].nh);
-			memmove(&nb->routes[i], &nb->routes[i + 1],
-				(nb->nroutes - i - 1) * sizeof(nb->routes[0]));
-			nb->nroutes--;
-		}
+		dp_null_nhobj_remove(nb, (size_t)(cur - nb->nhobjs));
 		return 0;
 	}
 
@@ -594,6 +602,10 @@ static int dp_null_apply_nhobj(struct dp_null *nb, const struct nlmsghdr *nlh,
 			*emsg = "Nested groups are not supported";
 			return -EINVAL;
 		}
+	}
+	if (!cur && !(nlh->nlmsg_flags & NLM_F_CREATE)) {
+		*emsg = "Replace specified without create and no entry exists";
+		return -ENOENT;
 	}
 	if (cur) {
 		if (!(nlh->nlmsg_flags & NLM_F_REPLACE))
@@ -628,6 +640,46 @@ static int dp_null_apply_nhobj(struct dp_null *nb, const struct nlmsghdr *nlh,
 	cur->o = o;
 	cur->grp = copy;
 	cur->o.group = copy;
+	return 0;
+}
+
+int sdp_null_link_down(struct sdp *dp, uint32_t ifindex)
+{
+	struct dp_null *nb = dp->null;
+	size_t i, j, k;
+
+	if (!nb)
+		return -EOPNOTSUPP;
+	/* the single nexthops over the device, and their group entries;
+	 * a group that loses its last member goes with its routes */
+	for (i = 0; i < nb->nnhobjs;) {
+		struct sdp_nhobj *o = &nb->nhobjs[i].o;
+		uint32_t id = o->id;
+
+		if (o->n_group || o->nh.ifindex != ifindex) {
+			i++;
+			continue;
+		}
+		dp_null_nhobj_remove(nb, i);
+		for (j = 0; j < nb->nnhobjs;) {
+			struct sdp_nhobj *g = &nb->nhobjs[j].o;
+			size_t n = g->n_group;
+
+			for (k = 0; k < g->n_group;)
+				if (g->group[k].id == id)
+					memmove(&nb->nhobjs[j].grp[k],
+						&nb->nhobjs[j].grp[k + 1],
+						(--g->n_group - k)
+							* sizeof(g->group[0]));
+				else
+					k++;
+			if (n && !g->n_group)
+				dp_null_nhobj_remove(nb, j);
+			else
+				j++;
+		}
+		i = 0; /* the arrays moved */
+	}
 	return 0;
 }
 

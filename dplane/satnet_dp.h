@@ -294,6 +294,11 @@ struct sdp_nexthop {
 enum sdp_cmd {
 	SDP_CMD_REPLACE, /**< RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE */
 	SDP_CMD_DELETE,	 /**< RTM_DELROUTE */
+	/** nexthop objects only: RTM_NEWNEXTHOP, NLM_F_REPLACE without
+	 * NLM_F_CREATE - change an object that must exist; -ENOENT when the
+	 * kernel has none by that id (it removes an object whose device went
+	 * down, with every route using it, and tells nobody) */
+	SDP_CMD_CHANGE,
 };
 
 /*
@@ -848,6 +853,17 @@ int sdp_null_fail(struct sdp *dp, enum sdp_op op, unsigned int count, int err,
  */
 int sdp_null_link_add(struct sdp *dp, const char *name, const char *kind,
 		      uint32_t ifindex);
+
+/**
+ * What the kernel does when a device goes down (admin down, carrier
+ * lost) or away, for nexthop objects: every single nexthop over
+ * @p ifindex is removed, and with it its entry in every group; a group
+ * left with no member is removed; every route using a removed object is
+ * removed. Nobody is told (no RTM_DELNEXTHOP, no RTM_DELROUTE).
+ *
+ * @return 0, -EOPNOTSUPP (not the null backend)
+ */
+int sdp_null_link_down(struct sdp *dp, uint32_t ifindex);
 
 /*
  * Per-interface MPLS counters (dp_stats.c)

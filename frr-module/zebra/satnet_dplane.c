@@ -932,6 +932,7 @@ void satnet_dplane_counters_clear(void)
 	atomic_store(&c->lsp_delete, 0);
 	atomic_store(&c->nhobj_ops, 0);
 	atomic_store(&c->nhobj_inplace, 0);
+	atomic_store(&c->nhobj_flushed, 0);
 	atomic_store(&c->route_nowrite, 0);
 	/* nhobj_count/_groups and queue_len are levels, not counts; the
 	 * peak restarts from the queue's level */

@@ -325,6 +325,9 @@ struct sn_counters {
 	_Atomic uint64_t nhobj_ops;	  /* object writes sent (create,
 					     replace, delete) */
 	_Atomic uint64_t nhobj_inplace;	  /* groups replaced in place */
+	_Atomic uint64_t nhobj_flushed;	  /* groups a change in place found
+					   * removed by the kernel (device
+					   * down), created again */
 	_Atomic uint64_t route_nowrite;	  /* route contexts done with no
 					     kernel write (object already
 					     forwards as asked) */

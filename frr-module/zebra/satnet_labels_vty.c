@@ -289,6 +289,8 @@ static json_object *counters_json(void)
 			    atomic_load(&c->nhobj_ops));
 	json_object_int_add(j, "groupsReplacedInPlace",
 			    atomic_load(&c->nhobj_inplace));
+	json_object_int_add(j, "groupsRemovedByKernel",
+			    atomic_load(&c->nhobj_flushed));
 	json_object_int_add(j, "routesWithoutWrite",
 			    atomic_load(&c->route_nowrite));
 	return j;

@@ -684,6 +684,7 @@ static void decide_route(struct sn_table *t, struct sn_req *r)
 		   && !sn_obj_group_set(&t->objs, cur, mem, w, n)) {
 		/* the resolution moved: every route sharing it moves too */
 		atomic_fetch_add(&t->ctr.nhobj_inplace, 1);
+		cur->moved = cur->in_kernel;
 		e->obj_gen = cur->gen;
 		r->skip = true;
 	} else {
@@ -775,52 +776,41 @@ static void drop_unborn(struct sn_table *t)
 }
 
 /*
- * Send the objects queued for writing that something still uses:
- * members first, then groups (a group needs its members). Returns how
- * many failed.
+ * Write @n objects of @todo in one batch (members before groups, as
+ * given); @moved ones as a change of what the kernel must hold. A change
+ * that finds no object marks it flushed (the caller recreates it).
+ * Returns how many failed.
  */
-static size_t send_objects(struct sn_table *t, struct sdp *dp)
+static size_t write_objects(struct sn_table *t, struct sdp *dp,
+			    struct sn_obj **todo, size_t n)
 {
 	struct sdp_nhgrp_ent grp[SDP_NEXTHOP_MAX];
-	struct sn_objs *s = &t->objs;
 	struct sdp_batch *b = NULL;
-	struct sn_obj **todo;
-	size_t i, nt = 0, failed = 0;
-	int pass, ret;
+	size_t i, failed = 0;
+	int ret;
 
-	if (!s->n_dirty)
-		return 0;
-	todo = malloc(s->n_dirty * sizeof(*todo));
-	if (!todo || sdp_batch_new(dp, &b)) {
-		for (i = 0; i < s->n_dirty; i++) {
-			obj_fail(s->dirty[i], -ENOMEM, "out of memory");
-			s->dirty[i]->dirty = false;
-		}
-		s->n_dirty = 0;
-		free(todo);
-		return i;
+	if (sdp_batch_new(dp, &b)) {
+		for (i = 0; i < n; i++)
+			obj_fail(todo[i], -ENOMEM, "out of memory");
+		return n;
 	}
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < s->n_dirty; i++) {
-			struct sn_obj *o = s->dirty[i];
-			struct sdp_nhobj so;
+	for (i = 0; i < n; i++) {
+		struct sn_obj *o = todo[i];
+		struct sdp_nhobj so;
 
-			if (o->group != (pass == 1) || !o->refs)
-				continue;
-			sn_obj_to_sdp(o, &so, grp);
-			ret = sdp_batch_add_nhobj(b, SDP_CMD_REPLACE, &so, o);
-			if (ret) {
-				obj_fail(o, ret, sdp_last_error(dp));
-				failed++;
-				continue;
-			}
-			todo[nt++] = o;
-			atomic_fetch_add(&t->ctr.nhobj_ops, 1);
+		sn_obj_to_sdp(o, &so, grp);
+		ret = sdp_batch_add_nhobj(b,
+					  o->moved ? SDP_CMD_CHANGE
+						   : SDP_CMD_REPLACE,
+					  &so, o);
+		if (ret) {
+			obj_fail(o, ret, sdp_last_error(dp));
+			failed++;
+			continue;
 		}
-	for (i = 0; i < s->n_dirty; i++)
-		s->dirty[i]->dirty = false;
-	s->n_dirty = 0;
-	if (nt)
+		atomic_fetch_add(&t->ctr.nhobj_ops, 1);
+	}
+	if (sdp_batch_count(b))
 		sdp_batch_send(b);
 	for (i = 0; i < sdp_batch_count(b); i++) {
 		const char *text = NULL;
@@ -831,6 +821,11 @@ static size_t send_objects(struct sn_table *t, struct sdp *dp)
 		o = cookie;
 		if (!o)
 			continue;
+		if (ret == -ENOENT && o->moved) {
+			o->flushed = true;
+			o->in_kernel = false;
+			continue;
+		}
 		if (ret) {
 			obj_fail(o, ret, text);
 			failed++;
@@ -841,8 +836,103 @@ static size_t send_objects(struct sn_table *t, struct sdp *dp)
 		o->reason[0] = '\0';
 	}
 	sdp_batch_free(b);
+	return failed;
+}
+
+/*
+ * Send the objects queued for writing that something still uses:
+ * members first, then groups (a group needs its members). A group
+ * changed in place that the kernel no longer holds is created again and
+ * left marked flushed: the routes that used it went with it (see
+ * relink_flushed()). Returns how many failed; *n_flushed says how many
+ * groups were found flushed.
+ */
+static size_t send_objects(struct sn_table *t, struct sdp *dp,
+			   size_t *n_flushed)
+{
+	struct sn_objs *s = &t->objs;
+	struct sn_obj **todo;
+	size_t i, nt = 0, nf = 0, failed;
+	int pass;
+
+	*n_flushed = 0;
+	if (!s->n_dirty)
+		return 0;
+	todo = malloc(s->n_dirty * sizeof(*todo));
+	if (!todo) {
+		for (i = 0; i < s->n_dirty; i++) {
+			obj_fail(s->dirty[i], -ENOMEM, "out of memory");
+			s->dirty[i]->dirty = false;
+			s->dirty[i]->moved = false;
+		}
+		i = s->n_dirty;
+		s->n_dirty = 0;
+		return i;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->n_dirty; i++) {
+			struct sn_obj *o = s->dirty[i];
+
+			if (o->group == (pass == 1) && o->refs)
+				todo[nt++] = o;
+		}
+	for (i = 0; i < s->n_dirty; i++)
+		s->dirty[i]->dirty = false;
+	s->n_dirty = 0;
+	failed = write_objects(t, dp, todo, nt);
+	for (i = 0; i < nt; i++) {
+		todo[i]->moved = false;
+		if (todo[i]->flushed)
+			todo[nf++] = todo[i];
+	}
+	if (nf) {
+		atomic_fetch_add(&t->ctr.nhobj_flushed, nf);
+		failed += write_objects(t, dp, todo, nf);
+	}
+	*n_flushed = nf;
 	free(todo);
 	return failed;
+}
+
+/*
+ * Groups found flushed by send_objects(): the kernel removed them with
+ * every route that used them. The routes of this batch that were to ride
+ * on the change are written again (onto the recreated group); the others
+ * are marked missing, so that their next context writes them and the
+ * readback repairs them meanwhile. The mutex is held.
+ */
+static void relink_flushed(struct sn_table *t, struct sn_req *reqs, size_t n)
+{
+	struct sn_entry *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct sn_req *r = &reqs[i];
+		struct sn_obj *o = r->dep;
+
+		if (!r->skip || !o || !o->flushed)
+			continue;
+		r->skip = false;
+		r->route.nhid = o->id;
+		r->route.nexthops = NULL;
+		r->route.n_nexthops = 0;
+	}
+	for (i = 0; i < t->nbuckets; i++)
+		for (e = t->buckets[i]; e; e = e->hnext) {
+			struct sn_obj *o = e->obj;
+
+			if (o && o->flushed && e->batch != t->batch)
+				set_state(e, SN_K_MISSING,
+					  "removed by the kernel with its nexthop object (a device went down)");
+		}
+	/* every flushed group is in use: its routes' entries reach it */
+	for (i = 0; i < t->nbuckets; i++)
+		for (e = t->buckets[i]; e; e = e->hnext) {
+			struct sn_obj *o = e->obj;
+
+			if (o)
+				o->flushed = false;
+		}
 }
 
 /*
@@ -900,7 +990,7 @@ size_t sn_table_apply(struct sn_table *t, struct sdp *dp, struct sn_req *reqs,
 		      size_t n, const struct sn_policy *pol)
 {
 	struct sn_req **v;
-	size_t i, failed;
+	size_t i, failed, flushed;
 
 	if (!n)
 		return 0;
@@ -926,7 +1016,12 @@ size_t sn_table_apply(struct sn_table *t, struct sdp *dp, struct sn_req *reqs,
 			decide_route(t, &reqs[i]);
 	drop_unborn(t);
 	pthread_mutex_unlock(&t->mtx);
-	send_objects(t, dp);
+	send_objects(t, dp, &flushed);
+	if (flushed) {
+		pthread_mutex_lock(&t->mtx);
+		relink_flushed(t, reqs, n);
+		pthread_mutex_unlock(&t->mtx);
+	}
 	for (i = 0; i < n; i++) {
 		struct sn_obj *o = reqs[i].dep;
 
@@ -1559,7 +1654,7 @@ static void reconcile_objects(struct sn_table *t, struct sdp *dp, bool sweep,
 
 	/* repairs: members before groups, as in a batch */
 	if (res->obj_drift) {
-		size_t failed = send_objects(t, dp);
+		size_t flushed, failed = send_objects(t, dp, &flushed);
 		unsigned int ok = res->obj_drift > failed
 					  ? res->obj_drift - (unsigned int)failed
 					  : 0;

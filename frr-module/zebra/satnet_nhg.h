@@ -72,6 +72,10 @@ struct sn_obj {
 	char reason[192];
 	bool in_kernel; /* created (and not deleted) */
 	bool dirty;	/* content to be written in this batch */
+	bool moved;	/* group: changed in place in this batch while in the
+			 * kernel; written as a change, which must find it */
+	bool flushed;	/* group: the change found it gone (the kernel
+			 * removed it and its routes: a device went down) */
 	bool cand;	/* on the candidates list */
 	bool dropping;	/* being taken out of the store */
 	uint32_t repairs;

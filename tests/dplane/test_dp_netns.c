@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "dp_test.h"
 
@@ -582,6 +583,92 @@ static void test_nhobj(void **state)
 	assert_int_equal(sdp_nhobj_delete(dp, lbl.id), 0);
 }
 
+/* One nexthop object write through a batch; the kernel's answer. */
+static int nhobj_cmd(struct sdp *dp, enum sdp_cmd cmd,
+		     const struct sdp_nhobj *o, const char **text)
+{
+	static char buf[256];
+	struct sdp_batch *b = NULL;
+	const char *t = NULL;
+	void *cookie = NULL;
+	int ret;
+
+	assert_int_equal(sdp_batch_new(dp, &b), 0);
+	assert_int_equal(sdp_batch_add_nhobj(b, cmd, o, b), 0);
+	sdp_batch_send(b);
+	ret = sdp_batch_result(b, 0, &cookie, &t);
+	snprintf(buf, sizeof(buf), "%s", t ? t : "");
+	*text = buf;
+	sdp_batch_free(b);
+	return ret;
+}
+
+/*
+ * What satnet's recovery from a device going down rests on, from the
+ * kernel itself: the device's nexthops go, a group left empty goes, the
+ * routes on them go, and a change of the group (NLM_F_REPLACE without
+ * NLM_F_CREATE) then says ENOENT instead of creating it.
+ */
+static void test_nhobj_flushed_by_device_down(void **state)
+{
+	struct sdp *dp = *state;
+	struct sdp_nhgrp_ent one[] = {{SDP_NHID_MIN + 21, 1}};
+	struct sdp_nhobj m = {.id = SDP_NHID_MIN + 21, .family = AF_INET,
+			      .nh = {.ifindex = ifindex_of(dp, "t1")}};
+	struct sdp_nhgrp_ent other[] = {{SDP_NHID_MIN + 23, 1}};
+	struct sdp_nhobj alt = {.id = SDP_NHID_MIN + 23, .family = AF_INET};
+	struct sdp_nhobj g = {.id = SDP_NHID_MIN + 22, .n_group = 1,
+			      .group = one};
+	struct sdp_route rt = {.family = AF_INET,
+			       .dst_len = 24,
+			       .table = 3000,
+			       .nhid = SDP_NHID_MIN + 22};
+	struct collect c = {0};
+	struct objs o = {0};
+	const char *text;
+
+	m.nh.via = t_addr("192.0.2.2");
+	rt.dst = t_addr("198.51.100.0");
+	assert_int_equal(sdp_nhobj_replace(dp, &m), 0);
+	assert_int_equal(sdp_nhobj_replace(dp, &g), 0);
+	assert_int_equal(sdp_route_replace(dp, &rt), 0);
+	/* while it exists, a change is a change */
+	assert_int_equal(nhobj_cmd(dp, SDP_CMD_CHANGE, &g, &text), 0);
+
+	assert_int_equal(sdp_link_set_up(dp, "t1", false), 0);
+	assert_int_equal(sdp_nhobj_dump(dp, 0, m.id, g.id, collect_obj, &o),
+			 0);
+	assert_int_equal(o.n, 0);
+	sdp_route_dump_table(dp, AF_INET, 3000, collect_route, &c);
+	assert_int_equal(c.n, 0);
+	/* the group changed to a member elsewhere (which exists): the
+	 * kernel has no group to change */
+	assert_int_equal(sdp_link_set_up(dp, "lo", true), 0);
+	alt.nh.ifindex = ifindex_of(dp, "lo");
+	assert_int_equal(sdp_nhobj_replace(dp, &alt), 0);
+	g.group = other;
+	assert_int_equal(nhobj_cmd(dp, SDP_CMD_CHANGE, &g, &text), -ENOENT);
+	assert_non_null(strstr(text, "nhobj change id="));
+	memset(&o, 0, sizeof(o));
+	sdp_nhobj_dump(dp, 0, g.id, g.id, collect_obj, &o);
+	assert_int_equal(o.n, 0);
+	/* satnet's next step: create it */
+	assert_int_equal(nhobj_cmd(dp, SDP_CMD_REPLACE, &g, &text), 0);
+	assert_int_equal(sdp_nhobj_delete(dp, g.id), 0);
+	assert_int_equal(sdp_nhobj_delete(dp, alt.id), 0);
+
+	/* back up, with its carrier (veth: a moment later) */
+	assert_int_equal(sdp_link_set_up(dp, "t1", true), 0);
+	for (int i = 0; i < 100; i++) {
+		struct sdp_link l;
+
+		assert_int_equal(sdp_link_get(dp, "t1", &l), 0);
+		if (l.lower_up)
+			break;
+		usleep(20000);
+	}
+}
+
 /* A 129-path route (plain libnl, not the code under test): more than
  * satnet ever installs or can read. */
 static void add_wide_route(uint32_t table, const char *dst, uint32_t oif)
@@ -685,6 +772,7 @@ int main(void)
 		T(test_unreachable_default),
 		T(test_sysctl),
 		T(test_nhobj),
+		T(test_nhobj_flushed_by_device_down),
 		T(test_route_dump_table_only),
 	};
 #undef T

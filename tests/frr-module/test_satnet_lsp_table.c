@@ -789,6 +789,21 @@ static void test_nhobj_shared(void **state)
 	sn_view_free(&v);
 }
 
+/* 64 VPN routes 10.4.0-63.0/24 behind one BGP next hop (via 152.0.12.2
+ * on ifindex 3, pushing 2002/4128): the id of the group they share. */
+static uint32_t install_64(struct fx *f, struct sn_req *r)
+{
+	char dst[32];
+
+	for (int i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		mk_vpn(&r[i], SDP_CMD_REPLACE, dst, "152.0.12.2", 3, 2002,
+		       "192.0.2.4", 4128);
+	}
+	assert_int_equal(apply(f, r, 64), 0);
+	return kroute(f, "10.4.0.0").nhid;
+}
+
 /*
  * The IGP moves the path to the remote PE: the first route context
  * replaces the shared group in place (one member made, the group
@@ -804,13 +819,7 @@ static void test_nhobj_pic_in_place(void **state)
 	char dst[32];
 	struct kobjs_t k;
 
-	for (int i = 0; i < 64; i++) {
-		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
-		mk_vpn(&r[i], SDP_CMD_REPLACE, dst, "152.0.12.2", 3, 2002,
-		       "192.0.2.4", 4128);
-	}
-	assert_int_equal(apply(f, r, 64), 0);
-	id = kroute(f, "10.4.0.0").nhid;
+	id = install_64(f, r);
 	sdp_null_log_clear(f->dp);
 
 	/* first context alone: the object moves */
@@ -818,9 +827,12 @@ static void test_nhobj_pic_in_place(void **state)
 	       "192.0.2.4", 4128);
 	assert_int_equal(apply(f, r, 1), 0);
 	assert_int_equal(log_count(f->dp, "route "), 0);
-	assert_int_equal(log_count(f->dp, "nhobj replace"), 2);
+	/* the new member made, the group changed (it must exist) */
+	assert_int_equal(log_count(f->dp, "nhobj replace"), 1);
+	assert_int_equal(log_count(f->dp, "nhobj change"), 1);
 	assert_int_equal(log_count(f->dp, "nhobj delete"), 1);
 	assert_int_equal(atomic_load(&c->nhobj_inplace), 1);
+	assert_int_equal(atomic_load(&c->nhobj_flushed), 0);
 	k = kobjs(f, id);
 	assert_int_equal(k.n, 2);
 	assert_true(k.found);
@@ -933,16 +945,94 @@ static void test_nhobj_ecmp_in_place(void **state)
 	assert_int_equal(k.want.n_group, 2);
 	assert_int_equal(kroute(f, "10.4.1.0").nhid, id);
 
-	/* and back (the route in step with its group): the member goes */
+	/* and back (the route in step with its group): the member goes.
+	 * Its device went down first: the kernel took the member out of
+	 * the group, the group and its routes stay */
+	assert_int_equal(sdp_null_link_down(f->dp, 4), 0);
+	assert_int_equal(kroute(f, "10.4.1.0").nhid, id);
+	assert_int_equal(kobjs(f, id).want.n_group, 1);
 	mk_vpn(&r[0], SDP_CMD_REPLACE, "10.4.0.0", "152.0.12.2", 3, 2002,
 	       "192.0.2.4", 4128);
 	sdp_null_log_clear(f->dp);
 	assert_int_equal(apply(f, r, 1), 0);
 	assert_int_equal(log_count(f->dp, "route "), 0);
+	assert_int_equal(atomic_load(&sn_table_counters(f->t)->nhobj_flushed),
+			 0);
 	assert_int_equal(log_count(f->dp, "nhobj delete"), 1);
 	k = kobjs(f, id);
 	assert_int_equal(k.want.n_group, 1);
 	assert_int_equal(k.n, 2);
+}
+
+/*
+ * The device of the only path goes down (carrier lost on the ISL): the
+ * kernel removes the member, the group left empty and every route on it,
+ * and tells nobody. zebra's contexts then move the routes to the other
+ * path. The change in place finds the group gone: satnet creates it
+ * again and writes the routes of that batch onto it; the routes whose
+ * contexts are still to come are known missing (not "installed") and are
+ * written when they come. Nothing is left to the readback.
+ */
+static void test_nhobj_flushed_with_device(void **state)
+{
+	struct fx *f = *state;
+	struct sn_counters *c = sn_table_counters(f->t);
+	struct sn_reconcile_result res;
+	struct sn_req r[64];
+	char dst[32];
+	uint32_t id;
+
+	id = install_64(f, r);
+	assert_int_equal(sdp_null_link_down(f->dp, 3), 0);
+	assert_false(kroute(f, "10.4.0.0").found);
+	assert_false(kobjs(f, id).found);
+
+	/* the first half of the contexts, in one batch */
+	for (int i = 0; i < 32; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		mk_vpn(&r[i], SDP_CMD_REPLACE, dst, "152.0.13.3", 4, 3007,
+		       "192.0.2.4", 4128);
+	}
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(apply(f, r, 32), 0);
+	assert_int_equal(atomic_load(&c->nhobj_inplace), 1);
+	assert_int_equal(atomic_load(&c->nhobj_flushed), 1);
+	assert_int_equal(atomic_load(&c->route_nowrite), 0);
+	assert_int_equal(log_count(f->dp, "nhobj change"), 1);
+	assert_int_equal(log_count(f->dp, "route replace"), 32);
+	assert_true(kobjs(f, id).found);
+	for (int i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		if (i < 32) {
+			assert_int_equal(kroute(f, dst).nhid, id);
+			assert_int_equal(route_e(f, dst)->state,
+					 SN_K_INSTALLED);
+		} else {
+			assert_false(kroute(f, dst).found);
+			assert_int_equal(route_e(f, dst)->state, SN_K_MISSING);
+		}
+	}
+
+	/* the rest: written too, onto the same group */
+	for (int i = 32; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		mk_vpn(&r[i - 32], SDP_CMD_REPLACE, dst, "152.0.13.3", 4, 3007,
+		       "192.0.2.4", 4128);
+	}
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(apply(f, r, 32), 0);
+	assert_int_equal(log_count(f->dp, "route replace"), 32);
+	assert_int_equal(log_count(f->dp, "nhobj "), 0);
+	for (int i = 0; i < 64; i += 9) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		assert_int_equal(kroute(f, dst).nhid, id);
+		assert_int_equal(route_e(f, dst)->state, SN_K_INSTALLED);
+	}
+	assert_int_equal(atomic_load(&c->nhobj_count), 2);
+	/* the readback has nothing to repair */
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, false, &res),
+			 0);
+	assert_int_equal(res.missing + res.differs + res.obj_drift, 0);
 }
 
 /* A delete never removes an object still in use; the last one does. */
@@ -1143,6 +1233,7 @@ int main(void)
 		T(test_nhobj_pic_in_place),
 		T(test_nhobj_diverging_route_split),
 		T(test_nhobj_ecmp_in_place),
+		T(test_nhobj_flushed_with_device),
 		T(test_nhobj_delete_refcounted),
 		T(test_nhobj_batch_supersedes),
 		T(test_nhobj_ipv6_over_ipv4_inline),
