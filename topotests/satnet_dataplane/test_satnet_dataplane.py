@@ -53,10 +53,7 @@ Asserted, in order:
  5b. the nine VPN routes pe1 has from pe2 share one nexthop object of
     satnet's (show satnet labels json: nexthopObject, sharedBy 9; the kernel:
     every route's nhid, the group's one member via p with [p's label,
-    pe2's VPN label]); that is checked again as the last test, where
-    pe1's link to p is cut (with labelled static routes as the path to
-    pe2, see the test) and the object is replaced in place: the same id
-    on every route, now via p2, groupsReplacedInPlace +1;
+    pe2's VPN label]); checked again by the last tests (11, 12);
  6. an MPLS route deleted behind satnet's back on p is back as it was after
     the provider's periodic readback (repairs counted), and traffic passes;
  7. pe2's FRR is SIGKILLed (zebra first: the kernel keeps satnet's entries),
@@ -76,7 +73,16 @@ Asserted, in order:
  9. pe1's bgpd alone is SIGKILLed: zebra drops what it had sent (no RD
     left in `show satnet labels json`, no VRF in the feed); restarted, it
     reconnects and the RDs are back.
-10. (last) the ISL cut of 5b.
+10. a VPN route that loses to a connected route is deleted and stays
+    deleted: zebra does not take the echo of satnet's delete for a kernel
+    event and re-install it (issue #11, 5a);
+11. the path to pe2 moves from p to p2 and back with no link down
+    (labelled static routes): one change in place of the shared object,
+    no route rewritten, traffic through p2;
+12. (last) pe1's link to p loses its carrier: the kernel removes the
+    object and its routes; satnet finds that at the change, recreates the
+    object under its id and writes the routes, with no drift left for the
+    readback.
 
 Every daemon's log after startup is in the router's /etc/frr (see
 runtime_logs()); teardown copies them to the results as NAME.runtime.log.
@@ -88,6 +94,7 @@ import json
 import os
 import re
 import sys
+import time
 
 import pytest
 
@@ -909,43 +916,174 @@ def test_rds_dropped_with_bgpd():
     assert after.get("dropped") == 0, after
     traffic_passes(timeout=60)
 
-def test_isl_cut_one_object_replace():
-    """pe1's link to p is cut: the VPN routes from pe2, which share one
-    nexthop object, move to p2 by one in-place replace of that object:
-    the same object id on every route, now forwarding via p2
-    (groupsReplacedInPlace +1). Last test: the link stays down.
+def _kernel_route(router, prefix):
+    "The routes table TABLE holds for PREFIX (ip -j, encapsulations kept)"
+    return [r for r in kernel_table(router) if r.get("dst") == prefix]
 
-    The path to pe2's loopback is given by two labelled static routes
-    (through p, distance 5; through p2, distance 6, with the labels p and
-    p2 advertise over LDP), not by OSPF + LDP alone: FRR 8.4's ldpd puts
-    its label on the IGP's route only after the IGP installed it, so an
-    IGP reroute first shows bgpd an unlabelled next hop, and bgpd
-    withdraws its VPN routes and adds them again - with satnet as with
-    stock zebra (seen: 8 route deletes and 9 installs for the 9 routes).
 
-    Not asserted, because it does not hold yet: that no route is
-    rewritten. The kernel deletes nexthop objects whose device goes down
-    (with the routes that use them) before zebra's update arrives; the
-    readback then finds the routes missing and repairs them (seen: 11
-    more route requests, drift 7)."""
-    pe1 = _gear("pe1")
+def _zebra_routes(router, prefix):
+    data = satnet.vtysh_json(router, "show ip route vrf {} {} json".format(VRF, prefix))
+    return data.get(prefix, [])
+
+
+def test_echo_delete_not_reinstalled():
+    """A VPN route that loses to a connected route goes from the kernel and
+    stays gone (issue #11, 5a). pe1 learns 198.19.0.0/24 from pe2 (BGP,
+    programmed by satnet); then pe1 gets an address in it on its CE link:
+    zebra prefers the connected route and tells the provider to delete the
+    BGP route. Before satnet's provider socket was filtered from zebra's
+    netlink listener, the RTM_DELROUTE echo of that delete reached zebra as
+    "the kernel deleted one of my routes", and zebra installed the BGP
+    route again (process_subq_early_route_delete: fromkernel + SELFROUTE ->
+    rib_install_kernel): the CE LAN connected on pe1 was routed over MPLS
+    to pe2. Zebra's view and the kernel's must agree: connected selected
+    and installed, no BGP route in table 10."""
+    pe1, pe2 = _gear("pe1"), _gear("pe2")
+    net, pe2_addr, pe1_addr = "198.19.0.0/24", "198.19.0.1/24", "198.19.0.2/24"
+    satnet.run(pe2, "ip addr add {} dev {}".format(pe2_addr, CE["pe2"]["ifname"]))
+
+    def learnt():
+        routes = _kernel_route(pe1, net)
+        if len(routes) != 1 or not NHID_MIN <= routes[0].get("nhid", 0) <= NHID_MAX:
+            return "pe1: table {} has {} for {}, want satnet's VPN route".format(
+                TABLE, routes, net)
+        return None
+
+    satnet.wait_until(learnt, timeout=90, what="pe1: VPN route {} from pe2".format(net))
+    prov0 = _counters("pe1")
+    satnet.run(pe1, "ip addr add {} dev {}".format(pe1_addr, CE["pe1"]["ifname"]))
+
+    def connected_only():
+        kern = _kernel_route(pe1, net)
+        if [r.get("protocol") for r in kern] != ["kernel"] or "nhid" in kern[0]:
+            return "pe1: table {} has {} for {}, want the connected route only".format(
+                TABLE, kern, net)
+        zroutes = _zebra_routes(pe1, net)
+        conn = [r for r in zroutes if r.get("protocol") == "connected"]
+        bgp = [r for r in zroutes if r.get("protocol") == "bgp"]
+        if not conn or not conn[0].get("selected") or not conn[0].get("installed"):
+            return "pe1: zebra's connected {} not selected and installed: {}".format(
+                net, zroutes)
+        if any(r.get("installed") for r in bgp):
+            return "pe1: zebra says its BGP route {} is installed: {}".format(net, bgp)
+        return None
+
+    satnet.wait_until(connected_only, timeout=60,
+                      what="pe1: {} connected, the VPN route gone".format(net))
+    # an echo is read within a second; and a readback period passes
+    deadline = time.time() + RECONCILE_SEC + 2
+    while time.time() < deadline:
+        problem = connected_only()
+        assert problem is None, problem
+        time.sleep(1)
+    prov = _counters("pe1")
+    assert prov["failures"] == prov0["failures"], (prov0, prov)
+    assert labels_match_kernel("pe1") is None, labels_match_kernel("pe1")
+
+    # and back: the VPN route returns when the address goes, and goes with pe2's
+    satnet.run(pe1, "ip addr del {} dev {}".format(pe1_addr, CE["pe1"]["ifname"]))
+    satnet.wait_until(learnt, timeout=60, what="pe1: VPN route {} back".format(net))
+    satnet.run(pe2, "ip addr del {} dev {}".format(pe2_addr, CE["pe2"]["ifname"]))
+    satnet.wait_until(lambda: None if not _kernel_route(pe1, net)
+                      else "pe1: {} still in table {}".format(net, TABLE),
+                      timeout=90, what="pe1: {} withdrawn".format(net))
+    _wait_all(labels_match_kernel, ("pe1",), 60, "show satnet labels == kernel")
+
+
+def _labelled_statics(pe1):
+    """The path from pe1 to pe2's loopback as two labelled static routes,
+    through p (distance 5) and through p2 (distance 6), with the labels
+    each advertises over LDP; returns the two `ip route` lines.
+
+    Not OSPF + LDP alone: FRR 8.4's ldpd puts its label on the IGP's
+    route only after the IGP installed it, so an IGP reroute first shows
+    bgpd an unlabelled next hop, and bgpd withdraws its VPN routes and adds
+    them again - with satnet as with stock zebra (seen: 8 route deletes and
+    9 installs for the 9 routes)."""
     fec = "{}/32".format(LOOPBACK["pe2"])
-    labels = {}
-    for node in ("p", "p2"):
+    lines = {}
+    for node, dist in (("p", 5), ("p2", 6)):
         satnet.wait_until(lambda n=node: None if _ldp_label(pe1, fec, LOOPBACK[n])
                           else "no label from {}".format(n), timeout=60,
                           what="pe1: {}'s LDP label for {}".format(node, fec))
-        labels[node] = _ldp_label(pe1, fec, LOOPBACK[node])
-    _vtysh_config(pe1, [
-        "ip route {} {} label {} 5".format(fec, PATH["p"][1], labels["p"]),
-        "ip route {} {} label {} 6".format(fec, PATH["p2"][1], labels["p2"]),
-    ])
+        lines[node] = "ip route {} {} label {} {}".format(
+            fec, PATH[node][1], _ldp_label(pe1, fec, LOOPBACK[node]), dist)
+    return lines
+
+
+def _moved_in_place(before, after, nhid, via_node):
+    """The move of the VPN routes from pe2 to VIA_NODE took one change of
+    their shared object and not one route write"""
+    assert _object_of_remote() == nhid, (nhid, _object_of_remote())
+    assert shared_object(via_node) is None, shared_object(via_node)
+    d = {k: after[k] - before[k] for k in ("groupsReplacedInPlace", "routeRequests",
+                                           "routesWithoutWrite", "nexthopObjectWrites",
+                                           "groupsRemovedByKernel", "drift", "failures")}
+    logger.info("pe1: the move to %s: %s", via_node, d)
+    assert d["groupsReplacedInPlace"] == 1, d
+    assert d["routeRequests"] == 0, d
+    assert d["routesWithoutWrite"] >= len(REMOTE_NETS) - 1, d
+    # the new member, the group changed, the old member deleted
+    assert d["nexthopObjectWrites"] <= 3, d
+    assert d["groupsRemovedByKernel"] == 0 and d["drift"] == 0 and d["failures"] == 0, d
+
+
+def test_path_move_one_object_write():
+    """The path from pe1 to pe2 moves from p to p2 and back without a link
+    going down (what the lab's scheduled drain does before a cut): the nine
+    VPN routes from pe2, which share one nexthop object, move by one change
+    of that object in place - the same object id on every route, now via
+    p2, no route rewritten (routeRequests unchanged, the route contexts
+    done without a kernel write) - and traffic follows: ce1 reaches ce2
+    through p2's label switching."""
+    pe1 = _gear("pe1")
+    statics = _labelled_statics(pe1)
+    _vtysh_config(pe1, [statics["p"], statics["p2"]])
     satnet.wait_until(functools.partial(shared_object, "p"), timeout=60,
                       what="pe1: VPN routes from pe2 through one object via p")
-    before, after, nhid = _isl_move("down", "p2")
-    logger.info("pe1 provider counters before the cut: %s; after: %s", before, after)
+    _wait_all(labels_match_kernel, ("pe1",), 60, "show satnet labels == kernel")
+
+    for via_node, change in (("p2", "no " + statics["p"]), ("p", statics["p"])):
+        before, nhid, rx0 = _counters("pe1"), _object_of_remote(), _mpls_rx(via_node)
+        _vtysh_config(pe1, [change])
+        satnet.wait_until(functools.partial(shared_object, via_node), timeout=60,
+                          what="pe1: VPN routes from pe2 via {}".format(via_node))
+        satnet.wait_until(functools.partial(labels_match_kernel, "pe1"), timeout=60,
+                          what="pe1: show satnet labels == kernel after the move")
+        _moved_in_place(before, _counters("pe1"), nhid, via_node)
+        traffic_passes(timeout=30)
+        assert _mpls_rx(via_node) > rx0, "no MPLS packet through {}".format(via_node)
+
+
+def test_isl_cut_carrier_lost():
+    """(last: the link stays down) pe1's link to p loses its carrier while
+    it carries the VPN. The kernel removes at once every nexthop object over
+    the device, a group left empty with it, and every route using them,
+    telling nobody. When zebra's contexts move the routes to p2, satnet's
+    change in place of the shared group finds it gone
+    (groupsRemovedByKernel +1), creates it again under the same id and
+    writes the routes onto it - one write per route, as the kernel left no
+    route to keep - without waiting for the readback to find them missing
+    (no drift counted); everything is then as satnet says."""
+    pe1 = _gear("pe1")
+    _wait_all(labels_match_kernel, ("pe1",), 60, "show satnet labels == kernel")
+    assert shared_object("p") is None, shared_object("p")
+    before, nhid = _counters("pe1"), _object_of_remote()
+    satnet.run(_gear("p"), "ip link set p-eth0 down")
+    satnet.wait_until(functools.partial(shared_object, "p2"), timeout=90,
+                      what="pe1: VPN routes from pe2 via p2")
+    satnet.wait_until(functools.partial(labels_match_kernel, "pe1"), timeout=60,
+                      what="pe1: show satnet labels == kernel after the cut")
+    after = _counters("pe1")
+    d = {k: after[k] - before[k] for k in ("groupsReplacedInPlace", "routeRequests",
+                                           "groupsRemovedByKernel", "drift", "repairs",
+                                           "failures")}
+    logger.info("pe1: the cut: %s", d)
     assert _object_of_remote() == nhid, (nhid, _object_of_remote())
-    assert after["groupsReplacedInPlace"] - before["groupsReplacedInPlace"] == 1, (before, after)
+    assert d["groupsRemovedByKernel"] == 1, d
+    assert d["routeRequests"] >= len(REMOTE_NETS), d
+    assert d["drift"] == 0 and d["repairs"] == 0 and d["failures"] == 0, d
+    traffic_passes(timeout=30)
 
 
 if __name__ == "__main__":
