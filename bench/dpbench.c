@@ -11,7 +11,11 @@
  *   dpbench run [--vty SOCKET CMD [--pre CMD0] | --exec PROG ARG...] WAIT...
  *		[--timeout S]
  *	WAIT: --routes TABLE VRFDEV FIRST COUNT   COUNT IPv4 /32 routes from
- *						  FIRST in table TABLE
+ *						  FIRST in table TABLE; VRFDEV
+ *						  is the device the lookup of
+ *						  the last goes through: the
+ *						  VRF's, or for the main table
+ *						  the one the routes leave by
  *	      --lsps FIRST COUNT		  COUNT AF_MPLS entries from
  *						  in-label FIRST
  *	Take the time, issue the command (the vty connection, "enable" and
@@ -24,10 +28,13 @@
  *	Exit 4 when the deadline passes first (the counts reached are
  *	printed).
  *
- *   dpbench watch --vty SOCKET CMD [--then CMD2] --vrf VRFDEV --via ADDR
- *		  FIRST LAST [--timeout S]
- *	Take the time, issue CMD (and CMD2 right after), then look up FIRST and LAST (IPv4
- *	addresses, through the VRF device: the route the kernel would use)
+ *   dpbench watch --vty SOCKET CMD [--then CMD2 [--when ADDR2]] --vrf VRFDEV
+ *		  --via ADDR FIRST LAST [--timeout S]
+ *	Take the time, issue CMD, then CMD2: right after, or with --when
+ *	once the kernel forwards ADDR2 via ADDR (as bgpd re-sends its routes
+ *	only once zebra has the new path to their next hop); look up FIRST
+ *	and LAST (IPv4 addresses, through the VRF device: the route the
+ *	kernel would use)
  *	every WATCH_MS until each is forwarded via gateway ADDR; print one
  *	line of key=value: first and last (s from the command), reply (s,
  *	until the command returned), nhid (of LAST's route, 0 = inline).
@@ -388,7 +395,7 @@ static struct fwd lookup_fwd(struct nl *nl, struct in_addr addr,
 static int cmd_watch(int argc, char **argv)
 {
 	const char *vty_sock = NULL, *vty_command = NULL, *vty_then = NULL;
-	struct in_addr via = {0}, addr[2];
+	struct in_addr via = {0}, addr[2], when = {0};
 	int vrf_ifindex = 0, n_addr = 0, i, fd, st;
 	double timeout = 600, t0, t_reply, t_at[2] = {-1, -1}, deadline;
 	struct fwd last = {0};
@@ -400,6 +407,9 @@ static int cmd_watch(int argc, char **argv)
 			vty_command = argv[++i];
 		} else if (!strcmp(argv[i], "--then") && i + 1 < argc) {
 			vty_then = argv[++i];
+		} else if (!strcmp(argv[i], "--when") && i + 1 < argc) {
+			if (inet_pton(AF_INET, argv[++i], &when) != 1)
+				die(2, "not an IPv4 address: %s", argv[i]);
 		} else if (!strcmp(argv[i], "--vrf") && i + 1 < argc) {
 			vrf_ifindex = (int)if_nametoindex(argv[++i]);
 			if (!vrf_ifindex)
@@ -427,11 +437,23 @@ static int cmd_watch(int argc, char **argv)
 	t0 = now();
 	deadline = t0 + timeout;
 	st = vty_cmd(fd, vty_command, stderr);
-	if (st == 0 && vty_then)
-		st = vty_cmd(fd, vty_then, stderr);
-	t_reply = now() - t0;
 	if (st != 0)
 		die(3, "\"%s\" failed (status %d)", vty_command, st);
+	while (vty_then && when.s_addr) {
+		struct fwd f = lookup_fwd(&nl, when, vrf_ifindex);
+
+		if (f.found && f.gw.s_addr == via.s_addr)
+			break;
+		if (now() > deadline)
+			die(4, "watch: the kernel never forwarded the --when address via the new gateway");
+		sleep_ms(WATCH_MS);
+	}
+	if (vty_then) {
+		st = vty_cmd(fd, vty_then, stderr);
+		if (st != 0)
+			die(3, "\"%s\" failed (status %d)", vty_then, st);
+	}
+	t_reply = now() - t0;
 	while (t_at[0] < 0 || t_at[1] < 0) {
 		for (i = 0; i < 2; i++) {
 			struct fwd f;
