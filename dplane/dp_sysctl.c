@@ -32,8 +32,8 @@
 
 #define DP_SYSCTL_ROOT "/proc/sys"
 #define DP_PLATFORM_LABELS "net.mpls.platform_labels"
-/* The kernel's limit: one slot per 20-bit label. */
-#define DP_PLATFORM_LABELS_MAX (SDP_LABEL_MAX + 1)
+/* The kernel's limit, (1 << 20) - 1: the highest in-label is 1048574. */
+#define DP_PLATFORM_LABELS_MAX SDP_PLATFORM_LABELS_MAX
 
 /*
  * Turn @key into a path relative to the root, checking every level:

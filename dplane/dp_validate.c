@@ -113,10 +113,10 @@ int sdp_label_range_check(uint32_t start, uint32_t end, const char **why)
 		return dp_invalid(
 			why,
 			"label range must start at 16 or above (0-15 are reserved)");
-	if (start > SDP_LABEL_MAX || end > SDP_LABEL_MAX)
+	if (start >= SDP_PLATFORM_LABELS_MAX || end >= SDP_PLATFORM_LABELS_MAX)
 		return dp_invalid(
 			why,
-			"label range must end at 1048575 or below (20 bits)");
+			"label range must end at 1048574 or below (the kernel's net.mpls.platform_labels is at most 1048575)");
 	if (start > end)
 		return dp_invalid(why,
 				  "label range start is greater than its end");

@@ -98,6 +98,12 @@ struct sdp;
 
 /** Largest MPLS label value (20 bits). */
 #define SDP_LABEL_MAX 1048575u
+/**
+ * Largest net.mpls.platform_labels the kernel accepts: af_mpls.c caps
+ * the sysctl at (1 << 20) - 1, and an incoming label must be below it,
+ * so label 1048575 can be pushed but never be an LSP's in-label.
+ */
+#define SDP_PLATFORM_LABELS_MAX 1048575u
 /** First label that may be allocated (RFC 3032 reserves 0..15). */
 #define SDP_LABEL_UNRESERVED_MIN 16u
 /** IPv4 explicit-null label (RFC 3032). */
@@ -227,7 +233,8 @@ int sdp_label_check(uint32_t label, const char **why);
 
 /**
  * Label range [@p start, @p end] for the label manager: both within
- * 16..1048575 and @p start <= @p end.
+ * 16..SDP_PLATFORM_LABELS_MAX - 1 (1048574: the labels handed out
+ * become in-labels) and @p start <= @p end.
  */
 int sdp_label_range_check(uint32_t start, uint32_t end, const char **why);
 
@@ -752,7 +759,8 @@ int sdp_platform_labels_get(struct sdp *dp, uint32_t *count);
  * label range [s, e] pass e + 1.
  *
  * @param[out] now  the value in force afterwards (may be NULL)
- * @return 0, -ERANGE when @p min > 1048576, -ENOENT without MPLS
+ * @return 0, -ERANGE when @p min > SDP_PLATFORM_LABELS_MAX, -ENOENT
+ *         without MPLS
  */
 int sdp_platform_labels_raise(struct sdp *dp, uint32_t min, uint32_t *now);
 

@@ -76,8 +76,8 @@ DEFPY(no_satnet, no_satnet_cmd, "no satnet",
 DEFPY_YANG(satnet_label_range, satnet_label_range_cmd,
 	   "label-range (0-4294967295)$lo (0-4294967295)$hi",
 	   "Dynamic MPLS label range of this node\n"
-	   "First label (16-1048575)\n"
-	   "Last label (16-1048575)\n")
+	   "First label (16-1048574)\n"
+	   "Last label (16-1048574)\n")
 {
 	const char *why;
 

@@ -118,15 +118,26 @@ static void test_platform_labels_raise_only(void **state)
 	/* Equal: nothing to do either. */
 	assert_int_equal(sdp_platform_labels_raise(f->dp, 2000, NULL), 0);
 
-	/* Up to the kernel's limit (one slot per 20-bit label), no further. */
-	assert_int_equal(sdp_platform_labels_raise(f->dp, 1048576, &now), 0);
+	/*
+	 * Up to the kernel's limit, no further: af_mpls.c caps the sysctl
+	 * at (1 << 20) - 1, so 1048576 is refused here instead of by the
+	 * kernel (EINVAL at every reconcile), and nothing is written.
+	 */
+	assert_int_equal(sdp_platform_labels_raise(f->dp, 1048575, &now), 0);
+	assert_int_equal(now, 1048575);
 	assert_string_equal(get_file(f, "net/mpls/platform_labels"),
-			    "1048576\n");
+			    "1048575\n");
+	assert_int_equal(sdp_platform_labels_raise(f->dp, 1048576, &now),
+			 -ERANGE);
+	assert_non_null(strstr(sdp_last_error(f->dp), "limit is 1048575"));
 	assert_int_equal(sdp_platform_labels_raise(f->dp, 1048577, &now),
 			 -ERANGE);
-	assert_non_null(strstr(sdp_last_error(f->dp), "1048576"));
 	assert_string_equal(get_file(f, "net/mpls/platform_labels"),
-			    "1048576\n");
+			    "1048575\n");
+	assert_int_equal(t_log_find(f->dp,
+				    "sysctl set "
+				    "net.mpls.platform_labels=1048576"),
+			 -1);
 }
 
 static void test_platform_labels_garbage(void **state)

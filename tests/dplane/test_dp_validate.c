@@ -142,16 +142,19 @@ struct range_case {
 static const struct range_case range_cases[] = {
 	{1000, 1999, true, NULL},
 	{16, 16, true, NULL},
-	{16, 1048575, true, NULL},
-	{1048575, 1048575, true, NULL},
+	{16, 1048574, true, NULL},
+	{1048574, 1048574, true, NULL},
+	/* Label 1048575 cannot be installed: platform_labels <= 1048575. */
+	{16, 1048575, false, "1048574"},
+	{1048575, 1048575, false, "platform_labels"},
 	{15, 100, false, "16"},
 	{0, 0, false, "16"},
 	{100, 15, false, "16"},
-	{100, 1048576, false, "1048575"},
-	{1048576, 1048577, false, "1048575"},
+	{100, 1048576, false, "1048574"},
+	{1048576, 1048577, false, "1048574"},
 	{2000, 1000, false, "greater"},
 	{1001, 1000, false, "greater"},
-	{0xffffffff, 0xffffffff, false, "1048575"},
+	{0xffffffff, 0xffffffff, false, "1048574"},
 };
 
 static void test_label_range(void **state)
