@@ -795,7 +795,7 @@ void satnet_dplane_policy_update(void)
 
 	memset(p, 0, sizeof(*p));
 	p->raise_platform_labels = c->platform != SATNET_PLATFORM_LEAVE;
-	if (!satnet_zebra.counters.applies) {
+	if (!satnet_config_applied(&satnet_zebra)) {
 		sn_policy_set_tables(p, g.boot_tables, g.n_boot_tables);
 	} else if (c->n_vrfs) {
 		tables = XCALLOC(MTYPE_SATNET_DPLANE,
@@ -818,7 +818,7 @@ void satnet_dplane_policy_update(void)
 				 &g.t_refresh);
 	/* Published first: the dplane thread decides with the new set. At
 	 * start (nothing applied yet) zebra has installed nothing to hand over. */
-	if (!atomic_load(&g.shutdown) && satnet_zebra.counters.applies)
+	if (!atomic_load(&g.shutdown) && satnet_config_applied(&satnet_zebra))
 		sdpl_resend_changed(&g.pol_prev, p);
 	memcpy(&g.pol_prev, p, sizeof(g.pol_prev));
 }

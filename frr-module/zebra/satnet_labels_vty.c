@@ -503,7 +503,7 @@ DEFPY(clear_satnet_counters, clear_satnet_counters_cmd,
       CLEAR_STR SATNET_STR
       "Restart satnet's counters from zero (interface MPLS counters count from now on)\n")
 {
-	memset(&satnet_zebra.counters, 0, sizeof(satnet_zebra.counters));
+	satnet_counters_clear(&satnet_zebra);
 	satnet_dplane_counters_clear();
 	satnet_if_counters_baseline();
 	return CMD_SUCCESS;

@@ -456,7 +456,7 @@ void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
 	sz->if_mpls_input = XCALLOC(MTYPE_SATNET_STATE, (cfg->n_mpls_ifs + 1) *
 						       sizeof(*sz->if_mpls_input));
 	install_all();
-	sz->counters.applies++;
+	satnet_note_applied(sz);
 	zlog_info("satnet: configuration applied: %zu VRFs, %zu MPLS interfaces",
 		  cfg->n_vrfs, cfg->n_mpls_ifs);
 	/* Hand the new managed tables and policy to the dplane provider now

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "memory.h"
 #include "satnet_cfg.h"
@@ -42,6 +43,7 @@ struct satnet_zebra {
 	/* Applied configuration and the kernel's view of it. */
 	struct satnet_cfg cfg;
 	bool configured;	  /* a satnet block exists */
+	bool applied;		  /* a configuration was applied since start */
 	struct satnet_kobj *vrf_k; /* [cfg.n_vrfs] */
 	struct satnet_kobj *if_k;  /* [cfg.n_mpls_ifs] */
 	bool *if_mpls_input;	   /* [cfg.n_mpls_ifs], as read back */
@@ -54,7 +56,8 @@ struct satnet_zebra {
 		bool mpls_kernel; /* /proc/sys/net/mpls at start */
 	} rt;
 
-	/* Counters, shown by `show satnet`. */
+	/* Counters, shown by `show satnet` and zeroed by `clear satnet
+	 * counters`: nothing may decide on them. */
 	struct {
 		uint32_t applies;	/* config batches applied */
 		uint32_t repairs;	/* drift found and repaired */
@@ -64,6 +67,25 @@ struct satnet_zebra {
 };
 
 extern struct satnet_zebra satnet_zebra;
+
+/* Has a configuration been applied since zebra started? */
+static inline bool satnet_config_applied(const struct satnet_zebra *sz)
+{
+	return sz->applied;
+}
+
+/* satnet_provision_apply() has applied a configuration batch. */
+static inline void satnet_note_applied(struct satnet_zebra *sz)
+{
+	sz->applied = true;
+	sz->counters.applies++;
+}
+
+/* `clear satnet counters`: the counters only, never sz->applied. */
+static inline void satnet_counters_clear(struct satnet_zebra *sz)
+{
+	memset(&sz->counters, 0, sizeof(sz->counters));
+}
 
 /* zebra/label_manager.c keeps its chunk list in this global (exported by
  * zebra, not declared in its header). */

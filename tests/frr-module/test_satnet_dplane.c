@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "satnet_dplane.h"
+#include "satnet_zebra.h"
 
 /* --- ownership ------------------------------------------------------- */
 
@@ -571,6 +572,35 @@ static void test_labels_str(void **state)
 	assert_string_equal(buf, "16/80");
 }
 
+/*
+ * `clear satnet counters` restarts the counters and nothing else. The
+ * provider owns the boot tables only until a configuration has been
+ * applied (satnet_dplane_policy_update()); a clear that made it look as
+ * if none had been applied handed every configured VRF table back to
+ * zebra's kernel provider until the next commit.
+ */
+static void test_clear_counters_keeps_applied(void **state)
+{
+	struct satnet_zebra sz = {};
+
+	assert_false(satnet_config_applied(&sz));
+	satnet_note_applied(&sz);
+	satnet_note_applied(&sz);
+	sz.counters.repairs = 3;
+	assert_true(satnet_config_applied(&sz));
+	assert_int_equal(sz.counters.applies, 2);
+
+	satnet_counters_clear(&sz);
+	assert_int_equal(sz.counters.applies, 0);
+	assert_int_equal(sz.counters.repairs, 0);
+	assert_true(satnet_config_applied(&sz));
+
+	/* Counting starts again from zero; the fact stays. */
+	satnet_note_applied(&sz);
+	assert_int_equal(sz.counters.applies, 1);
+	assert_true(satnet_config_applied(&sz));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_readback_schedule),
 		cmocka_unit_test(test_sweep_schedule),
 		cmocka_unit_test(test_labels_str),
+		cmocka_unit_test(test_clear_counters_keeps_applied),
 	};
 
 	return cmocka_run_group_tests_name("satnet dplane provider", tests,
