@@ -429,23 +429,15 @@ static void install_all(void)
 	}
 }
 
-void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
+/*
+ * Take @cfg as the applied configuration, with the kernel-side state
+ * arrays sized to it: `show satnet` and the operational data index them
+ * by cfg.n_vrfs and cfg.n_mpls_ifs, so the two never change apart.
+ */
+static void cfg_take(struct satnet_zebra *sz, struct satnet_cfg *cfg,
+		     bool configured)
 {
-	struct satnet_zebra *sz = &satnet_zebra;
-	struct satnet_cfg old = sz->cfg;
-
-	if (!dp) {
-		zlog_err("satnet: no netlink access; configuration kept but not applied");
-		satnet_cfg_free(&old);
-		sz->cfg = *cfg;
-		return;
-	}
-	frr_with_privs (&zserv_privs) {
-		remove_stale(&old, cfg);
-		sweep_unconfigured(cfg);
-	}
-	satnet_cfg_free(&old);
-
+	satnet_cfg_free(&sz->cfg);
 	sz->cfg = *cfg;
 	sz->configured = configured;
 	XFREE(MTYPE_SATNET_STATE, sz->vrf_k);
@@ -455,6 +447,26 @@ void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
 	sz->if_k = XCALLOC(MTYPE_SATNET_STATE, (cfg->n_mpls_ifs + 1) * sizeof(*sz->if_k));
 	sz->if_mpls_input = XCALLOC(MTYPE_SATNET_STATE, (cfg->n_mpls_ifs + 1) *
 						       sizeof(*sz->if_mpls_input));
+}
+
+void satnet_provision_apply(struct satnet_cfg *cfg, bool configured)
+{
+	struct satnet_zebra *sz = &satnet_zebra;
+
+	if (!dp) {
+		zlog_err("satnet: no netlink access; configuration kept but not applied");
+		cfg_take(sz, cfg, configured);
+		for (size_t i = 0; i < sz->cfg.n_vrfs; i++)
+			kset(&sz->vrf_k[i], SATNET_K_FAILED, "no netlink access");
+		for (size_t i = 0; i < sz->cfg.n_mpls_ifs; i++)
+			kset(&sz->if_k[i], SATNET_K_FAILED, "no netlink access");
+		return;
+	}
+	frr_with_privs (&zserv_privs) {
+		remove_stale(&sz->cfg, cfg);
+		sweep_unconfigured(cfg);
+	}
+	cfg_take(sz, cfg, configured);
 	install_all();
 	satnet_note_applied(sz);
 	zlog_info("satnet: configuration applied: %zu VRFs, %zu MPLS interfaces",
