@@ -159,6 +159,46 @@ int sdp_link_get_by_index(struct sdp *dp, uint32_t ifindex,
 	return dp_link_lookup(dp, NULL, ifindex, link);
 }
 
+struct dp_link_dump {
+	sdp_link_cb cb;
+	void *arg;
+};
+
+static int dp_link_dump_one(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dp_link_dump *d = arg;
+	struct sdp_link link;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || dp_link_parse(nlh, &link) < 0)
+		return 0;
+	return d->cb(&link, d->arg);
+}
+
+int sdp_link_dump(struct sdp *dp, sdp_link_cb cb, void *arg)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct dp_link_dump d = {.cb = cb, .arg = arg};
+	char extack[256];
+	struct nl_msg *msg;
+	int ret;
+
+	dp_error_clear(dp);
+	if (dp->backend == SDP_BACKEND_NULL)
+		return dp_null_link_dump(dp, cb, arg);
+
+	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ret = dp_nl_query(dp, msg, dp_link_dump_one, &d, extack,
+			  sizeof(extack));
+	if (ret < 0)
+		dp_error_set(dp, "link dump: %s%s%s", strerror(-ret),
+			     extack[0] ? ": " : "", extack);
+	return ret;
+}
+
 /*
  * Changes
  */

@@ -683,6 +683,20 @@ int sdp_null_link_down(struct sdp *dp, uint32_t ifindex)
 	return 0;
 }
 
+/*
+ * The end of every dump: record its result and, on failure, say which
+ * dump failed and why. Returns @ret.
+ */
+static int dp_null_dump_end(struct sdp *dp, const char *text, int ret,
+			    const char *emsg)
+{
+	dp_null_result(dp, ret);
+	if (ret < 0)
+		dp_error_set(dp, "%s: %s%s%s", text, strerror(-ret),
+			     emsg ? ": " : "", emsg ? emsg : "");
+	return ret;
+}
+
 int dp_null_nhobj_dump(struct sdp *dp, uint8_t proto, uint32_t id_min,
 		       uint32_t id_max, sdp_nhobj_cb cb, void *arg)
 {
@@ -700,11 +714,7 @@ int dp_null_nhobj_dump(struct sdp *dp, uint8_t proto, uint32_t id_min,
 			continue;
 		ret = cb(o, arg);
 	}
-	dp_null_result(dp, ret);
-	if (ret < 0)
-		dp_error_set(dp, "nhobj dump: %s%s%s", strerror(-ret),
-			     emsg ? ": " : "", emsg ? emsg : "");
-	return ret;
+	return dp_null_dump_end(dp, "nhobj dump", ret, emsg);
 }
 
 static bool dp_null_route_key_eq(const struct sdp_route *a,
@@ -911,11 +921,20 @@ int dp_null_lsp_dump(struct sdp *dp, sdp_lsp_cb cb, void *arg)
 	ret = dp_null_record(dp, SDP_OP_LSP_DUMP, "lsp dump", &emsg);
 	for (i = 0; ret == 0 && i < nb->nlsps; i++)
 		ret = cb(&nb->lsps[i].lsp, arg);
-	dp_null_result(dp, ret);
-	if (ret < 0)
-		dp_error_set(dp, "lsp dump: %s%s%s", strerror(-ret),
-			     emsg ? ": " : "", emsg ? emsg : "");
-	return ret;
+	return dp_null_dump_end(dp, "lsp dump", ret, emsg);
+}
+
+int dp_null_link_dump(struct sdp *dp, sdp_link_cb cb, void *arg)
+{
+	struct dp_null *nb = dp->null;
+	const char *emsg;
+	size_t i;
+	int ret;
+
+	ret = dp_null_record(dp, SDP_OP_LINK_GET, "link dump", &emsg);
+	for (i = 0; ret == 0 && i < nb->nlinks; i++)
+		ret = cb(&nb->links[i], arg);
+	return dp_null_dump_end(dp, "link dump", ret, emsg);
 }
 
 int dp_null_route_dump(struct sdp *dp, int family, uint32_t table,
@@ -936,11 +955,7 @@ int dp_null_route_dump(struct sdp *dp, int family, uint32_t table,
 		if (rt->family == family && rt->table == table)
 			ret = cb(rt, arg);
 	}
-	dp_null_result(dp, ret);
-	if (ret < 0)
-		dp_error_set(dp, "%s: %s%s%s", text, strerror(-ret),
-			     emsg ? ": " : "", emsg ? emsg : "");
-	return ret;
+	return dp_null_dump_end(dp, text, ret, emsg);
 }
 
 /*

@@ -140,6 +140,7 @@ void dp_null_result(struct sdp *dp, int result);
 int dp_null_link_get(struct sdp *dp, const char *name, uint32_t ifindex,
 		     struct sdp_link *link);
 int dp_null_lsp_dump(struct sdp *dp, sdp_lsp_cb cb, void *arg);
+int dp_null_link_dump(struct sdp *dp, sdp_link_cb cb, void *arg);
 int dp_null_route_dump(struct sdp *dp, int family, uint32_t table,
 		       sdp_route_cb cb, void *arg);
 int dp_null_nhobj_dump(struct sdp *dp, uint8_t proto, uint32_t id_min,

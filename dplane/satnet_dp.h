@@ -682,6 +682,23 @@ int sdp_link_get(struct sdp *dp, const char *name, struct sdp_link *link);
 int sdp_link_get_by_index(struct sdp *dp, uint32_t ifindex,
 			  struct sdp_link *link);
 
+/**
+ * Link dump callback: return 0 to continue or a negative errno to stop
+ * calling back (the dump is still drained). As for sdp_lsp_cb, @p link
+ * is valid only during the call and the callback must not use the same
+ * struct sdp.
+ */
+typedef int (*sdp_link_cb)(const struct sdp_link *link, void *arg);
+
+/**
+ * Every network device of the namespace, e.g. to find the VRF devices
+ * that use a table id (zebra exits when two do).
+ * @return 0, the callback's negative value, -EINTR when the kernel
+ *         flagged the dump inconsistent (call again), -ETIMEDOUT, or
+ *         the kernel's error
+ */
+int sdp_link_dump(struct sdp *dp, sdp_link_cb cb, void *arg);
+
 /*
  * VRF isolation
  */
@@ -856,6 +873,9 @@ int sdp_null_fail(struct sdp *dp, enum sdp_op op, unsigned int count, int err,
  * ifindexes in tests behave as on a real node.
  *
  * @param kind     "veth", "vrf", ... or NULL/"" for a plain device
+ *                 (a "vrf" made here has table 0; sdp_vrf_add() on the
+ *                 null backend makes one with a table and no alias, as
+ *                 a VRF device satnet did not create)
  * @param ifindex  wanted ifindex, 0 to pick the next free one
  * @return 0, -EEXIST (name or ifindex taken), -EINVAL, -EOPNOTSUPP
  */

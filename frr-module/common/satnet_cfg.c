@@ -106,6 +106,53 @@ void satnet_cfg_free(struct satnet_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+struct table_user {
+	uint32_t table;
+	const char *except;
+	bool (*managed)(const struct sdp_link *l, void *arg);
+	void *arg;
+	char name[SATNET_IFNAMSIZ];
+	bool found, is_managed;
+};
+
+static int table_user_one(const struct sdp_link *l, void *arg)
+{
+	struct table_user *u = arg;
+	bool managed;
+
+	if (strcmp(l->kind, "vrf") || l->table != u->table ||
+	    !strcmp(l->name, u->except))
+		return 0;
+	managed = u->managed && u->managed(l, u->arg);
+	if (!u->found || !managed) {
+		snprintf(u->name, sizeof(u->name), "%s", l->name);
+		u->found = true;
+		u->is_managed = managed;
+	}
+	/* A device satnet does not manage decides: stop there. */
+	return managed ? 0 : -ECANCELED;
+}
+
+bool satnet_cfg_table_user(struct sdp *dp, uint32_t table, const char *except,
+			   bool (*managed)(const struct sdp_link *l, void *arg),
+			   void *arg, char *buf, size_t len, bool *is_managed)
+{
+	struct table_user u = {
+		.table = table,
+		.except = except,
+		.managed = managed,
+		.arg = arg,
+	};
+	int ret;
+
+	ret = sdp_link_dump(dp, table_user_one, &u);
+	if ((ret < 0 && ret != -ECANCELED) || !u.found)
+		return false;
+	snprintf(buf, len, "%s", u.name);
+	*is_managed = u.is_managed;
+	return true;
+}
+
 /* Which VRF of cfg has ifname as a member (NULL if none). */
 static const struct satnet_cfg_vrf *member_of(const struct satnet_cfg *cfg,
 					      const char *ifname)
@@ -145,8 +192,9 @@ static int check_vrf(const struct satnet_cfg *cfg,
 		     const struct satnet_cfg_vrf *v,
 		     const struct satnet_cfg_env *env, char *err, size_t len)
 {
-	char kind[32], master[SATNET_IFNAMSIZ];
+	char kind[32], master[SATNET_IFNAMSIZ], user[SATNET_IFNAMSIZ];
 	const char *why;
+	bool managed;
 
 	if (strchr(v->name, '~'))
 		return fail(err, len, "vrf %s: name longer than 15 characters",
@@ -186,6 +234,16 @@ static int check_vrf(const struct satnet_cfg *cfg,
 					    v->name, v->table, t);
 		}
 	}
+	/* zebra exits when a second VRF device comes up on a table ("table
+	 * id overlaps existing vrf"). A device satnet manages is deleted or
+	 * moved by the apply before this one is created; any other stays. */
+	if (env && env->table_user &&
+	    env->table_user(v->table, v->name, user, sizeof(user), &managed,
+			    env->arg) &&
+	    !managed)
+		return fail(err, len,
+			    "vrf %s: table %u is already used by VRF device %s (not satnet's)",
+			    v->name, v->table, user);
 
 	for (size_t i = 0; i < v->n_members; i++) {
 		const char *m = v->members[i];

@@ -63,6 +63,11 @@ struct satnet_cfg_env {
 	bool (*vrf_owned)(const char *name, void *arg);
 	/* Table id of an existing VRF device not owned by satnet, else 0. */
 	uint32_t (*foreign_vrf_table)(const char *name, void *arg);
+	/* Name of a VRF device other than `except` that uses table id
+	 * `table` into buf, one satnet does not manage if there is one;
+	 * *managed says whether satnet manages it. false if none. */
+	bool (*table_user)(uint32_t table, const char *except, char *buf,
+			   size_t len, bool *managed, void *arg);
 	/* Label chunks in use now: [lo, hi] pairs with their owner. */
 	size_t n_chunks;
 	const struct satnet_cfg_chunk {
@@ -82,6 +87,18 @@ extern int satnet_cfg_add_mpls_if(struct satnet_cfg *cfg, const char *ifname);
 extern struct satnet_cfg_vrf *satnet_cfg_find_vrf(const struct satnet_cfg *cfg,
 						  const char *name);
 extern void satnet_cfg_free(struct satnet_cfg *cfg);
+
+/* env->table_user over the kernel's links (a dplane/ handle, netlink or
+ * null backend): `managed` says whether satnet manages a VRF device,
+ * e.g. created it or has it in the applied configuration. */
+struct sdp;
+struct sdp_link;
+extern bool satnet_cfg_table_user(struct sdp *dp, uint32_t table,
+				  const char *except,
+				  bool (*managed)(const struct sdp_link *l,
+						  void *arg),
+				  void *arg, char *buf, size_t len,
+				  bool *is_managed);
 
 /* Checks a whole configuration. Returns 0, or -EINVAL with one sentence
  * in err. Labels in use (env->chunks) must stay inside the range: a range

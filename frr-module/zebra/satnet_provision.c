@@ -121,6 +121,21 @@ static uint32_t env_foreign_table(const char *name, void *arg)
 	return l.table;
 }
 
+/* satnet's VRF devices: the ones it created and the applied
+ * configuration's (adopted ones too): the apply deletes or moves them
+ * before it creates anything, so their tables are free for the new one. */
+static bool env_vrf_managed(const struct sdp_link *l, void *arg)
+{
+	return owned(l) || satnet_cfg_find_vrf(&satnet_zebra.cfg, l->name);
+}
+
+static bool env_table_user(uint32_t table, const char *except, char *buf,
+			   size_t len, bool *managed, void *arg)
+{
+	return dp && satnet_cfg_table_user(dp, table, except, env_vrf_managed,
+					   NULL, buf, len, managed);
+}
+
 #define ENV_CHUNKS_MAX 256
 static struct satnet_cfg_chunk env_chunks[ENV_CHUNKS_MAX];
 static char env_owners[ENV_CHUNKS_MAX][32];
@@ -133,6 +148,7 @@ void satnet_provision_env(struct satnet_cfg_env *env)
 		.if_master = env_if_master,
 		.vrf_owned = env_vrf_owned,
 		.foreign_vrf_table = env_foreign_table,
+		.table_user = env_table_user,
 		.chunks = env_chunks,
 	};
 	env->n_chunks = satnet_labels_chunks(env_chunks, ENV_CHUNKS_MAX,

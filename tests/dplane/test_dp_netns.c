@@ -114,13 +114,41 @@ static void test_links(void **state)
 	assert_int_equal(sdp_vrf_del(dp, "gone"), 0);
 }
 
+struct link_seen {
+	bool t1, cust;
+	uint32_t cust_table;
+	size_t n;
+};
+
+static int link_seen_one(const struct sdp_link *l, void *arg)
+{
+	struct link_seen *s = arg;
+
+	s->n++;
+	if (!strcmp(l->name, "t1"))
+		s->t1 = !strcmp(l->kind, "veth");
+	if (!strcmp(l->name, "cust")) {
+		s->cust = !strcmp(l->kind, "vrf");
+		s->cust_table = l->table;
+	}
+	return 0;
+}
+
+static int link_stop(const struct sdp_link *l, void *arg)
+{
+	(*(size_t *)arg)++;
+	return -ECANCELED;
+}
+
 static void test_vrf(void **state)
 {
 	struct sdp *dp = *state;
 	const char *prefix =
 		"vrf add name=cust table=10: Operation not "
 		"supported: ";
+	struct link_seen seen = {};
 	struct sdp_link vrf, l;
+	size_t calls = 0;
 	int ret;
 
 	ret = sdp_vrf_add(dp, "cust", 10);
@@ -141,6 +169,16 @@ static void test_vrf(void **state)
 	assert_int_equal(sdp_vrf_add(dp, "cust", 10), 0);
 	assert_int_equal(sdp_vrf_add(dp, "cust", 11), -EEXIST);
 	assert_int_equal(sdp_link_set_up(dp, "cust", true), 0);
+
+	/* The dump sees every device with its kind and VRF table; a
+	 * callback's error stops the calls and is returned. */
+	assert_int_equal(sdp_link_dump(dp, link_seen_one, &seen), 0);
+	assert_true(seen.t1);
+	assert_true(seen.cust);
+	assert_int_equal(seen.cust_table, 10);
+	assert_true(seen.n >= 4); /* lo, t1, t2, cust */
+	assert_int_equal(sdp_link_dump(dp, link_stop, &calls), -ECANCELED);
+	assert_int_equal(calls, 1);
 
 	assert_int_equal(sdp_link_enslave(dp, "t2", "cust"), 0);
 	assert_int_equal(sdp_link_get(dp, "t2", &l), 0);

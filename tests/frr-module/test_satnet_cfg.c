@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "satnet_cfg.h"
+#include "satnet_dp.h"
 
 /* --- the fake system ------------------------------------------------ */
 
@@ -303,6 +304,92 @@ static void test_no_env_skips_system_checks(void **state)
 	satnet_cfg_free(&cfg);
 }
 
+/* --- VRF devices on the null backend's fake kernel ------------------- */
+
+static bool null_managed(const struct sdp_link *l, void *arg)
+{
+	return !strcmp(l->alias, "satnet");
+}
+
+static bool null_table_user(uint32_t table, const char *except, char *buf,
+			    size_t len, bool *managed, void *arg)
+{
+	return satnet_cfg_table_user(arg, table, except, null_managed, NULL,
+				     buf, len, managed);
+}
+
+static int validate_text(const char *text, const struct satnet_cfg_env *e,
+			 char *err, size_t len)
+{
+	struct satnet_cfg cfg;
+	int ret;
+
+	parse(&cfg, text);
+	ret = satnet_cfg_validate(&cfg, e, err, len);
+	satnet_cfg_free(&cfg);
+	return ret;
+}
+
+/*
+ * A table id another VRF device already uses: zebra exits ("table id
+ * overlaps existing vrf ... misconfiguration exiting") when satnet
+ * creates a second VRF device on it, so validation refuses it unless
+ * that device is satnet's own (which the apply deletes or moves first).
+ */
+static void test_table_of_other_vrf_device(void **state)
+{
+	struct satnet_cfg_env e = { .table_user = null_table_user };
+	struct sdp *dp;
+	char err[256];
+
+	assert_int_equal(sdp_open(&dp, SDP_BACKEND_NULL), 0);
+	e.arg = dp;
+	/* red: made by someone else; old: satnet's (its alias). */
+	assert_int_equal(sdp_vrf_add(dp, "red", 50), 0);
+	assert_int_equal(sdp_vrf_add(dp, "old", 60), 0);
+	assert_int_equal(sdp_link_set_alias(dp, "old", "satnet"), 0);
+	/* Table 80: satnet's device first in the dump, a foreign one next. */
+	assert_int_equal(sdp_vrf_add(dp, "mine80", 80), 0);
+	assert_int_equal(sdp_link_set_alias(dp, "mine80", "satnet"), 0);
+	assert_int_equal(sdp_vrf_add(dp, "blue", 80), 0);
+	assert_int_equal(sdp_null_link_add(dp, "eth0", "veth", 0), 0);
+	sdp_null_log_clear(dp);
+
+	assert_int_equal(validate_text("vrf b table 50", &e, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(
+		err, "vrf b: table 50 is already used by VRF device red (not satnet's)");
+	assert_int_equal(validate_text("vrf a table 10\nvrf b table 50", &e,
+				       err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "vrf b: table 50"));
+	assert_int_equal(validate_text("vrf b table 80", &e, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "VRF device blue (not satnet's)"));
+
+	/* The device itself, under its own name, is not a second one. */
+	assert_int_equal(validate_text("vrf red table 50 adopt", &e, err,
+				       sizeof(err)),
+			 0);
+	/* satnet's own device on the table (a rename): the apply deletes
+	 * old before it creates b. */
+	assert_int_equal(validate_text("vrf b table 60", &e, err, sizeof(err)),
+			 0);
+	assert_int_equal(validate_text("vrf b table 70", &e, err, sizeof(err)),
+			 0);
+	/* Two satnet VRFs of the configuration on one table. */
+	assert_int_equal(validate_text("vrf a table 60\nvrf b table 60", &e,
+				       err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "table 60 already belongs to vrf a"));
+
+	/* Validation only reads the kernel. */
+	assert_true(sdp_null_log_count(dp) > 0);
+	for (size_t i = 0; i < sdp_null_log_count(dp); i++)
+		assert_string_equal(sdp_null_log_get(dp, i)->text, "link dump");
+	sdp_close(dp);
+}
+
 static void test_copy_helpers(void **state)
 {
 	struct satnet_cfg cfg = {};
@@ -330,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_good_configs_accepted),
 		cmocka_unit_test(test_no_env_skips_system_checks),
 		cmocka_unit_test(test_copy_helpers),
+		cmocka_unit_test(test_table_of_other_vrf_device),
 	};
 
 	return cmocka_run_group_tests_name("satnet configuration validation",
