@@ -70,6 +70,7 @@
 #include "satnet_zebra.h"
 #include "satnet_dplane.h"
 #include "satnet_dp.h"
+#include "satnet_hosts.h"
 #include "satnet_nlfilter.h"
 
 extern struct zebra_privs_t zserv_privs;
@@ -89,6 +90,24 @@ DEFINE_MTYPE_STATIC(SATNET, SATNET_DPLANE, "satnet dplane provider");
 #define SDPL_DRAIN_MSEC 5000
 /* Failed contexts logged per batch; the rest are counted. */
 #define SDPL_LOG_FAILS 8
+/* Host-route changes waiting for the pthread, at most (then dropped and
+ * counted: the moves are left to zebra's contexts). */
+#define SDPL_NOTES_MAX 4096
+/* Host routes whose forwarding is remembered, at most (satnet_hosts.h). */
+#define SDPL_HOSTS_MAX 65536
+
+/*
+ * A host route's new forwarding (satnet_hosts.h), from a context the
+ * dplane thread handed on to zebra's kernel provider or one the pthread
+ * programmed; n == 0: gone, or nothing satnet can follow.
+ */
+struct sdpl_note {
+	struct sdpl_note *next;
+	uint32_t vrf_id;
+	struct sdp_addr dst;
+	size_t n;
+	struct sdp_nexthop nh[SN_HOST_NH_MAX];
+};
 static struct satnet_dplane {
 	struct zebra_dplane_provider *prov;
 	struct frr_pthread *fthread;
@@ -104,6 +123,8 @@ static struct satnet_dplane {
 	pthread_cond_t q_cond;
 	struct dplane_ctx_q ctxq;
 	uint32_t inflight; /* queued or being programmed; under q_mtx */
+	struct sdpl_note *notes, **notes_tail; /* under q_mtx */
+	uint32_t n_notes;
 
 	/* policy hand-over; each thread keeps its own copy */
 	struct sn_policy_box box;
@@ -124,6 +145,7 @@ static struct satnet_dplane {
 
 	/* satnet pthread only */
 	struct sdp *dp;
+	struct sn_hosts *hosts;
 	struct thread *t_work;
 	struct thread *t_reconcile;
 	struct thread *t_grace;
@@ -421,6 +443,147 @@ static void sdpl_count_op(enum dplane_op_e op)
 }
 
 /*
+ * BGP PIC core (the DOC of satnet_hosts.h)
+ */
+
+/* The note for host route context @ctx translated as @r (NULL: a
+ * delete), or NULL when @ctx is no host route. */
+static struct sdpl_note *sdpl_host_note(struct zebra_dplane_ctx *ctx,
+					const struct sn_req *r)
+{
+	const struct prefix *p = dplane_ctx_get_dest(ctx);
+	const struct prefix *src = dplane_ctx_get_src(ctx);
+	const struct nexthop_group *ng = dplane_ctx_get_ng(ctx);
+	const struct nexthop *nh;
+	struct sdpl_note *nt;
+	bool follow = r != NULL;
+
+	if (!p || !sn_is_host(p->family, p->prefixlen)
+	    || (src && src->prefixlen))
+		return NULL;
+	nt = XCALLOC(MTYPE_SATNET_DPLANE, sizeof(*nt));
+	nt->vrf_id = dplane_ctx_get_vrf(ctx);
+	nt->dst.family = p->family;
+	if (p->family == AF_INET)
+		nt->dst.v4 = p->u.prefix4;
+	else
+		nt->dst.v6 = p->u.prefix6;
+	/* a transport forwards by itself: a route resolved through another
+	 * one is not followed (zebra's contexts move it) */
+	if (follow && ng)
+		for (nh = ng->nexthop; nh; nh = nh->next)
+			if (CHECK_FLAG(nh->flags, NEXTHOP_FLAG_RECURSIVE))
+				follow = false;
+	if (follow && !r->result && !r->noop && r->cmd == SDP_CMD_REPLACE
+	    && r->route.type == RTN_UNICAST && r->n_nh <= SN_HOST_NH_MAX) {
+		nt->n = r->n_nh;
+		memcpy(nt->nh, r->nh, r->n_nh * sizeof(r->nh[0]));
+	}
+	return nt;
+}
+
+/*
+ * A route context the dplane thread hands on to zebra's kernel provider
+ * (the default VRF's IGP/LDP routes to the remote PEs): a host route's
+ * change goes to the pthread, which moves what was resolved through it.
+ * Only while satnet manages VRF tables (nothing else shares groups).
+ */
+static void sdpl_watch_host(struct zebra_dplane_ctx *ctx)
+{
+	enum dplane_op_e op = dplane_ctx_get_op(ctx);
+	const struct prefix *p;
+	struct sdpl_note *nt;
+	struct sn_req r;
+	bool queued = false;
+
+	if (satnet_op_class(op) != SN_OP_ROUTE || !g.pol_dp.n_tables)
+		return;
+	p = dplane_ctx_get_dest(ctx);
+	if (!p || !sn_is_host(p->family, p->prefixlen))
+		return;
+	if (op == DPLANE_OP_ROUTE_DELETE) {
+		nt = sdpl_host_note(ctx, NULL);
+	} else {
+		memset(&r, 0, sizeof(r));
+		sdpl_xlate_route(ctx, &r);
+		nt = sdpl_host_note(ctx, &r);
+		sn_req_fini(&r);
+	}
+	if (!nt)
+		return;
+	frr_with_mutex (&g.q_mtx) {
+		if (g.n_notes < SDPL_NOTES_MAX && !atomic_load(&g.sync)) {
+			*g.notes_tail = nt;
+			g.notes_tail = &nt->next;
+			g.n_notes++;
+			queued = true;
+			thread_add_event(g.fthread->master, sdpl_work, NULL, 0,
+					 &g.t_work);
+		}
+	}
+	if (!queued) {
+		atomic_fetch_add(&g.ctr->host_notes_dropped, 1);
+		XFREE(MTYPE_SATNET_DPLANE, nt);
+	}
+}
+
+/* Remember @nt's forwarding; when it moved, move what was resolved
+ * through it (satnet pthread). Frees @nt. */
+static void sdpl_apply_note(struct sdpl_note *nt)
+{
+	struct sn_host_fwd old;
+	enum sn_host_change c;
+	size_t moved = 0;
+	char a[INET6_ADDRSTRLEN];
+
+	c = sn_hosts_note(g.hosts, nt->vrf_id, &nt->dst, nt->nh, nt->n, &old);
+	atomic_store(&g.ctr->hosts_count, sn_hosts_count(g.hosts));
+	if (c == SN_HOST_FULL)
+		atomic_fetch_add(&g.ctr->hosts_full, 1);
+	if (c == SN_HOST_MOVED) {
+		struct sn_move mv = {
+			.vrf_id = nt->vrf_id,
+			.dst = nt->dst,
+			.old = old.nh,
+			.n_old = old.n,
+			.new = nt->nh,
+			.n_new = nt->n,
+		};
+
+		frr_with_privs (&zserv_privs) {
+			moved = sn_table_move(g.tbl, g.dp, &mv, &g.pol_pt);
+		}
+	}
+	if (moved) {
+		g.last_prog_ms = sdpl_now_ms();
+		if (IS_ZEBRA_DEBUG_DPLANE) {
+			if (sdp_addr_format(&nt->dst, a, sizeof(a)) < 0)
+				snprintf(a, sizeof(a), "?");
+			zlog_debug("satnet: host route %s vrf %u moved: %zu nexthop group(s) moved with it",
+				   a, nt->vrf_id, moved);
+		}
+	}
+	XFREE(MTYPE_SATNET_DPLANE, nt);
+}
+
+/* The host-route changes the dplane thread queued (satnet pthread). */
+static void sdpl_apply_notes(void)
+{
+	struct sdpl_note *nt, *next;
+
+	frr_with_mutex (&g.q_mtx) {
+		nt = g.notes;
+		g.notes = NULL;
+		g.notes_tail = &g.notes;
+		g.n_notes = 0;
+	}
+	for (; nt; nt = next) {
+		next = nt->next;
+		sdpl_apply_note(nt);
+	}
+}
+
+/*
  * Program @n owned contexts in one batch, set each one's status and hand
  * it back to zebra. The satnet pthread's work; in shutdown, the dplane
  * thread's own (sdpl_process()).
@@ -428,6 +591,8 @@ static void sdpl_count_op(enum dplane_op_e op)
 static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
 			 const struct sn_policy *pol)
 {
+	struct sdpl_note *notes = NULL, **tail = &notes, *nt;
+	bool sync = atomic_load(&g.sync);
 	struct sn_req *reqs;
 	size_t i, failed, logged = 0;
 
@@ -458,6 +623,18 @@ static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
 				   dplane_op2str(dplane_ctx_get_op(ctx)),
 				   reqs[i].noop ? " (nothing to do)" : "");
 		}
+		/* a transport satnet programs itself (a host route in a
+		 * managed VRF table) */
+		if (!sync && reqs[i].kind == SN_KIND_ROUTE) {
+			nt = sdpl_host_note(ctx, dplane_ctx_get_op(ctx)
+							 == DPLANE_OP_ROUTE_DELETE
+						 ? NULL
+						 : &reqs[i]);
+			if (nt) {
+				*tail = nt;
+				tail = &nt->next;
+			}
+		}
 		sn_req_fini(&reqs[i]);
 		dplane_provider_enqueue_out_ctx(g.prov, ctx);
 	}
@@ -467,6 +644,10 @@ static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
 	atomic_fetch_add(&g.ctr->ctx_owned, n);
 	XFREE(MTYPE_SATNET_DPLANE, reqs);
 	g.last_prog_ms = sdpl_now_ms();
+	for (nt = notes; nt; nt = notes) {
+		notes = nt->next;
+		sdpl_apply_note(nt);
+	}
 }
 
 static void sdpl_work(struct thread *t)
@@ -476,6 +657,8 @@ static void sdpl_work(struct thread *t)
 	bool more;
 
 	sdpl_policy_refresh_pt();
+	/* transports first: what moves with them needs no context */
+	sdpl_apply_notes();
 	frr_with_mutex (&g.q_mtx) {
 		while (n < SDPL_BATCH
 		       && (ctxs[n] = dplane_ctx_dequeue(&g.ctxq)) != NULL)
@@ -674,6 +857,8 @@ static int sdpl_process(struct zebra_dplane_provider *prov)
 			break;
 		if (!running || !sdpl_owned(ctx)) {
 			atomic_fetch_add(&g.ctr->ctx_passed, 1);
+			if (running)
+				sdpl_watch_host(ctx);
 			dplane_provider_enqueue_out_ctx(prov, ctx);
 			continue;
 		}
@@ -749,6 +934,7 @@ static int sdpl_start(struct zebra_dplane_provider *prov)
 static void sdpl_stop(void)
 {
 	struct zebra_dplane_ctx *ctx;
+	struct sdpl_note *nt;
 
 	atomic_store(&g.running, false);
 	if (g.fthread) {
@@ -762,6 +948,12 @@ static void sdpl_stop(void)
 		while ((ctx = dplane_ctx_dequeue(&g.ctxq)) != NULL)
 			dplane_ctx_fini(&ctx);
 		g.inflight = 0;
+		while ((nt = g.notes) != NULL) {
+			g.notes = nt->next;
+			XFREE(MTYPE_SATNET_DPLANE, nt);
+		}
+		g.notes_tail = &g.notes;
+		g.n_notes = 0;
 	}
 	sdp_close(g.dp);
 	g.dp = NULL;
@@ -933,8 +1125,11 @@ void satnet_dplane_counters_clear(void)
 	atomic_store(&c->nhobj_ops, 0);
 	atomic_store(&c->nhobj_inplace, 0);
 	atomic_store(&c->nhobj_flushed, 0);
+	atomic_store(&c->nhobj_transport, 0);
+	atomic_store(&c->host_notes_dropped, 0);
+	atomic_store(&c->hosts_full, 0);
 	atomic_store(&c->route_nowrite, 0);
-	/* nhobj_count/_groups and queue_len are levels, not counts; the
+	/* nhobj_count/_groups, hosts_count and queue_len are levels, not counts; the
 	 * peak restarts from the queue's level */
 	atomic_store(&c->queue_peak, atomic_load(&c->queue_len));
 }
@@ -1121,11 +1316,19 @@ void satnet_dplane_init(void)
 	pthread_mutex_init(&g.q_mtx, NULL);
 	pthread_cond_init(&g.q_cond, NULL);
 	TAILQ_INIT(&g.ctxq);
+	g.notes_tail = &g.notes;
 	sn_policy_box_init(&g.box);
 	satnet_labels_vty_init();
 	g.tbl = sn_table_new();
 	if (!g.tbl) {
 		zlog_err("satnet: out of memory for the dplane record; the provider is not registered");
+		return;
+	}
+	g.hosts = sn_hosts_new(SDPL_HOSTS_MAX);
+	if (!g.hosts) {
+		zlog_err("satnet: out of memory for the dplane record; the provider is not registered");
+		sn_table_free(g.tbl);
+		g.tbl = NULL;
 		return;
 	}
 	sn_table_set_log(g.tbl, sdpl_log);
@@ -1163,6 +1366,8 @@ void satnet_dplane_fini(void)
 	sn_table_free(g.tbl);
 	g.tbl = NULL;
 	g.ctr = NULL;
+	sn_hosts_free(g.hosts);
+	g.hosts = NULL;
 	sn_policy_box_fini(&g.box);
 	pthread_cond_destroy(&g.q_cond);
 	pthread_mutex_destroy(&g.q_mtx);

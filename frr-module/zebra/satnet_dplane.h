@@ -244,6 +244,21 @@ int sn_xlate_lsp(const struct sn_lsp_in *in, const struct sn_nh_in *nh,
 int sn_xlate_route(const struct sn_route_in *in, const struct sn_nh_in *nh,
 		   size_t n, struct sn_req *out);
 
+/*
+ * The recursive nexthop a resolution key (struct sn_req.rkey) names -
+ * for a VPN route its BGP next hop, zebra's VRF of it and the labels it
+ * adds under the transport's (implicit-null dropped) - when it names
+ * exactly one. False for none, several, or a key that does not parse.
+ */
+struct sn_rkey_nh {
+	struct sdp_addr gate;
+	uint32_t vrf_id;
+	uint8_t n_labels;
+	uint32_t labels[SDP_LABEL_STACK_MAX];
+};
+
+bool sn_rkey_gate(const uint8_t *rkey, size_t len, struct sn_rkey_nh *out);
+
 /* Free what a request owns (not the request itself). */
 void sn_req_fini(struct sn_req *r);
 
@@ -328,6 +343,14 @@ struct sn_counters {
 	_Atomic uint64_t nhobj_flushed;	  /* groups a change in place found
 					   * removed by the kernel (device
 					   * down), created again */
+	_Atomic uint64_t nhobj_transport; /* groups moved with the host
+					   * route they were resolved
+					   * through (sn_table_move()) */
+	_Atomic uint64_t host_notes_dropped; /* host-route changes not
+					      * followed (queue full) */
+	_Atomic uint64_t hosts_full;	  /* host routes not remembered
+					     (memory full) */
+	_Atomic uint64_t hosts_count;	  /* level: host routes remembered */
 	_Atomic uint64_t route_nowrite;	  /* route contexts done with no
 					     kernel write (object already
 					     forwards as asked) */
@@ -403,6 +426,29 @@ void sn_table_set_busy(struct sn_table *t, bool (*busy)(void *arg), void *arg);
 int sn_table_reconcile(struct sn_table *t, struct sdp *dp,
 		       const struct sn_policy *pol, bool sweep,
 		       struct sn_reconcile_result *res);
+
+/*
+ * BGP PIC core (the DOC of satnet_hosts.h): host route @dst in zebra's
+ * VRF @vrf_id moved from @old to @new (resolved nexthops as
+ * sn_xlate_route() gives them). Every shared group whose resolution key
+ * names exactly that gateway in that VRF, and whose members are exactly
+ * the old forwarding under the key's labels, gets the new forwarding in
+ * place now, as zebra will resolve its routes when their contexts come:
+ * one object change per group (and the members it needs), no route
+ * write; the routes' contexts then complete without one. A group the
+ * kernel removed meanwhile (its device went down, taking the routes) is
+ * created again and its routes are written onto it. Returns the number
+ * of groups moved.
+ */
+struct sn_move {
+	uint32_t vrf_id;
+	struct sdp_addr dst;
+	const struct sdp_nexthop *old, *new;
+	size_t n_old, n_new;
+};
+
+size_t sn_table_move(struct sn_table *t, struct sdp *dp,
+		     const struct sn_move *mv, const struct sn_policy *pol);
 
 /* Drop route records of tables @pol does not manage. */
 void sn_table_prune(struct sn_table *t, const struct sn_policy *pol);

@@ -334,6 +334,34 @@ static void rkey_build(const struct sn_nh_in *nh, size_t n, struct sn_req *out)
 	out->rkey_len = (uint16_t)off;
 }
 
+bool sn_rkey_gate(const uint8_t *rkey, size_t len, struct sn_rkey_nh *out)
+{
+	const size_t fixed = 2 + sizeof(out->gate.bytes) + sizeof(out->vrf_id)
+			     + sizeof(uint32_t) + 1;
+	size_t off = 0;
+	uint8_t nl;
+
+	memset(out, 0, sizeof(*out));
+	if (len < fixed)
+		return false;
+	off++; /* the nexthop's type */
+	out->gate.family = rkey[off++];
+	memcpy(out->gate.bytes, rkey + off, sizeof(out->gate.bytes));
+	off += sizeof(out->gate.bytes);
+	memcpy(&out->vrf_id, rkey + off, sizeof(out->vrf_id));
+	off += sizeof(out->vrf_id) + sizeof(uint32_t); /* and the ifindex */
+	nl = rkey[off++];
+	if (nl > SDP_LABEL_STACK_MAX
+	    || off + nl * sizeof(out->labels[0]) != len)
+		return false; /* cut short, or more than one nexthop */
+	memcpy(out->labels, rkey + off, nl * sizeof(out->labels[0]));
+	/* as the resolved nexthops carry them (copy_labels()) */
+	for (uint8_t i = 0; i < nl; i++)
+		if (out->labels[i] != SDP_LABEL_IMPLICIT_NULL)
+			out->labels[out->n_labels++] = out->labels[i];
+	return out->gate.family == AF_INET || out->gate.family == AF_INET6;
+}
+
 int sn_xlate_route(const struct sn_route_in *in, const struct sn_nh_in *nh,
 		   size_t n, struct sn_req *out)
 {

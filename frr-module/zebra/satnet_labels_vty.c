@@ -293,6 +293,14 @@ static json_object *counters_json(void)
 			    atomic_load(&c->nhobj_flushed));
 	json_object_int_add(j, "routesWithoutWrite",
 			    atomic_load(&c->route_nowrite));
+	json_object_int_add(j, "groupsMovedWithTransport",
+			    atomic_load(&c->nhobj_transport));
+	json_object_int_add(j, "hostRoutesFollowed",
+			    atomic_load(&c->hosts_count));
+	json_object_int_add(j, "hostRoutesNotFollowed",
+			    atomic_load(&c->hosts_full));
+	json_object_int_add(j, "hostChangesDropped",
+			    atomic_load(&c->host_notes_dropped));
 	return j;
 }
 

@@ -1517,6 +1517,253 @@ static void repairs_free(struct repairs *rp)
 }
 
 /*
+ * Moves with the transport (BGP PIC core, the DOC of satnet_hosts.h)
+ */
+
+/* The same forwarding, weights aside. */
+static bool nh_same(const struct sdp_nexthop *a, const struct sdp_nexthop *b)
+{
+	return a->ifindex == b->ifindex && addr_eq(&a->via, &b->via)
+	       && (a->flags & SDP_NH_ONLINK) == (b->flags & SDP_NH_ONLINK)
+	       && a->n_labels == b->n_labels
+	       && !memcmp(a->labels, b->labels,
+			  a->n_labels * sizeof(a->labels[0]));
+}
+
+/*
+ * The nexthops zebra resolves recursive nexthop @rk into through host
+ * route forwarding @tn (nexthop_set_resolved()): the transport's device
+ * and gateway - the recursive gateway itself, on-link, for a transport
+ * without one - its labels outside the recursive nexthop's, no weight;
+ * duplicates once. Returns how many, or 0 when they cannot be built.
+ */
+static size_t resolve_through(const struct sn_rkey_nh *rk,
+			      const struct sdp_nexthop *tn, size_t n,
+			      struct sdp_nexthop *out)
+{
+	size_t k = 0, j;
+
+	for (size_t i = 0; i < n; i++) {
+		struct sdp_nexthop x = tn[i];
+
+		if (!x.ifindex
+		    || x.n_labels + rk->n_labels > SDP_LABEL_STACK_MAX)
+			return 0;
+		x.weight = 0;
+		if (x.via.family == AF_UNSPEC) {
+			x.via = rk->gate;
+			x.flags |= SDP_NH_ONLINK;
+		}
+		if (x.via.family != rk->gate.family)
+			return 0; /* RFC 5549 and the like: left to zebra */
+		memcpy(x.labels + x.n_labels, rk->labels,
+		       rk->n_labels * sizeof(x.labels[0]));
+		x.n_labels += rk->n_labels;
+		for (j = 0; j < k && !nh_same(&out[j], &x); j++)
+			;
+		if (j == k)
+			out[k++] = x;
+	}
+	return k;
+}
+
+/* Does group @g hold exactly the members @nh[@n] (any order)? */
+static bool group_holds(const struct sn_obj *g, const struct sdp_nexthop *nh,
+			size_t n)
+{
+	if (g->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < n && !nh_same(&g->mem[j]->nh, &nh[i]); j++)
+			;
+		if (j == n)
+			return false;
+	}
+	return true;
+}
+
+struct move_scan {
+	const struct sn_move *mv;
+	struct sn_obj **v;
+	size_t n, cap;
+};
+
+static void move_scan_one(struct sn_obj *o, void *arg)
+{
+	struct move_scan *ms = arg;
+	struct sn_rkey_nh rk;
+
+	if (!o->group || !o->refs || o->dropping || !o->rkey_len
+	    || !sn_rkey_gate(o->rkey, o->rkey_len, &rk)
+	    || rk.vrf_id != ms->mv->vrf_id || !addr_eq(&rk.gate, &ms->mv->dst))
+		return;
+	sn_obj_vec_push(&ms->v, &ms->n, &ms->cap, o);
+}
+
+/* Give group @g the forwarding through @mv's new transport when it holds
+ * the old one. True when it moved. The mutex is held. */
+static bool move_group(struct sn_table *t, struct sn_obj *g,
+		       const struct sn_move *mv)
+{
+	struct sdp_nexthop want[SDP_NEXTHOP_MAX];
+	struct sn_obj *mem[SDP_NEXTHOP_MAX];
+	uint16_t w[SDP_NEXTHOP_MAX];
+	struct sn_rkey_nh rk;
+	size_t n, i;
+	uint32_t gen = g->gen;
+
+	if (mv->n_old > SDP_NEXTHOP_MAX || mv->n_new > SDP_NEXTHOP_MAX
+	    || !sn_rkey_gate(g->rkey, g->rkey_len, &rk))
+		return false;
+	/* only what was resolved through the old path */
+	n = resolve_through(&rk, mv->old, mv->n_old, want);
+	if (!n || !group_holds(g, want, n))
+		return false;
+	n = resolve_through(&rk, mv->new, mv->n_new, want);
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++) {
+		mem[i] = sn_obj_member(&t->objs, want[i].via.family, &want[i]);
+		if (!mem[i])
+			return false;
+		w[i] = 1; /* resolved nexthops carry no weight */
+	}
+	sn_obj_sort_members(mem, w, n);
+	if (sn_obj_group_is(g, g->rkey, g->rkey_len, mem, w, n)
+	    || sn_obj_group_find(&t->objs, g->rkey, g->rkey_len, mem, w, n)
+	    || sn_obj_group_set(&t->objs, g, mem, w, n))
+		return false; /* already there, or another group is: zebra's
+			       * contexts join them */
+	g->moved = g->in_kernel;
+	g->pic = true;
+	g->pic_gen = gen;
+	return true;
+}
+
+/* An entry of a moved group shows its new forwarding, and stays in step
+ * with the group when it was. The mutex is held. */
+static void entry_follow_group(struct sn_entry *e, struct sn_obj *g)
+{
+	struct sdp_nexthop *nh = malloc(g->n * sizeof(*nh));
+	uint32_t *nh_vrf = calloc(g->n, sizeof(*nh_vrf));
+
+	if (e->obj_gen == g->pic_gen)
+		e->obj_gen = g->gen;
+	if (!nh || !nh_vrf) {
+		free(nh);
+		free(nh_vrf);
+		return; /* the forwarding shown stays the old one */
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		nh[i] = g->mem[i]->nh;
+		nh[i].weight = g->w[i] > 1 ? g->w[i] : 0;
+		nh_vrf[i] = e->n_nh ? e->nh_vrf[0] : 0;
+	}
+	free(e->nh);
+	free(e->nh_vrf);
+	e->nh = nh;
+	e->nh_vrf = nh_vrf;
+	e->n_nh = g->n;
+}
+
+/*
+ * The routes of groups the kernel removed while they moved: write them
+ * again, onto the group created again under the same id.
+ */
+static void rewrite_flushed(struct sn_table *t, struct sdp *dp,
+			    const struct sn_policy *pol)
+{
+	struct repairs rp = {0};
+	struct sn_req **v = NULL;
+	struct sn_entry *e;
+	size_t i;
+
+	pthread_mutex_lock(&t->mtx);
+	for (i = 0; i < t->nbuckets; i++)
+		for (e = t->buckets[i]; e; e = e->hnext) {
+			struct sn_obj *o = e->obj;
+			struct sn_req *r;
+
+			if (!o || !o->flushed)
+				continue;
+			r = repairs_add(&rp);
+			if (!r || req_from_entry(e, r)) {
+				if (r)
+					rp.n--;
+				set_state(e, SN_K_MISSING,
+					  "removed by the kernel with its nexthop object (a device went down)");
+			}
+		}
+	for (i = 0; i < t->nbuckets; i++)
+		for (e = t->buckets[i]; e; e = e->hnext)
+			if (e->obj)
+				((struct sn_obj *)e->obj)->flushed = false;
+	pthread_mutex_unlock(&t->mtx);
+
+	if (rp.n)
+		v = calloc(rp.n, sizeof(*v));
+	for (i = 0; v && i < rp.n; i++)
+		v[i] = &rp.v[i];
+	if (v)
+		send_reqs(t, dp, v, rp.n, pol);
+	pthread_mutex_lock(&t->mtx);
+	for (i = 0; i < rp.n; i++) {
+		struct sn_req *r = &rp.v[i];
+		struct sn_key k;
+
+		if (!v && !r->result)
+			req_error(r, -ENOMEM, "out of memory");
+		key_of_req(r, &k);
+		e = lookup(t, &k);
+		if (!e)
+			continue;
+		if (r->result)
+			set_state(e, SN_K_MISSING, r->reason);
+		else
+			set_state(e, SN_K_INSTALLED, NULL);
+	}
+	pthread_mutex_unlock(&t->mtx);
+	free(v);
+	repairs_free(&rp);
+}
+
+size_t sn_table_move(struct sn_table *t, struct sdp *dp,
+		     const struct sn_move *mv, const struct sn_policy *pol)
+{
+	struct move_scan ms = {.mv = mv};
+	size_t i, moved = 0, flushed = 0;
+	struct sn_entry *e;
+
+	if (!mv->n_old || !mv->n_new)
+		return 0; /* a new route, or one that went: zebra's contexts */
+	pthread_mutex_lock(&t->mtx);
+	sn_objs_foreach(&t->objs, false, move_scan_one, &ms);
+	for (i = 0; i < ms.n; i++)
+		if (move_group(t, ms.v[i], mv))
+			moved++;
+	if (moved) {
+		for (i = 0; i < t->nbuckets; i++)
+			for (e = t->buckets[i]; e; e = e->hnext)
+				if (e->obj && ((struct sn_obj *)e->obj)->pic)
+					entry_follow_group(e, e->obj);
+		for (i = 0; i < ms.n; i++)
+			ms.v[i]->pic = false;
+	}
+	pthread_mutex_unlock(&t->mtx);
+	free(ms.v);
+	if (!moved)
+		return 0;
+	atomic_fetch_add(&t->ctr.nhobj_transport, moved);
+	send_objects(t, dp, &flushed);
+	if (flushed)
+		rewrite_flushed(t, dp, pol);
+	collect_garbage(t, dp);
+	return moved;
+}
+
+/*
  * Readback of the nexthop objects: satnet's id range and protocol.
  */
 

@@ -78,6 +78,9 @@ struct sn_obj {
 			 * removed it and its routes: a device went down) */
 	bool cand;	/* on the candidates list */
 	bool dropping;	/* being taken out of the store */
+	bool pic;	/* group: moved with its transport (sn_table_move()),
+			 * while its routes' entries follow */
+	uint32_t pic_gen; /* the gen it had before that move */
 	uint32_t repairs;
 
 	/* private to satnet_nhg.c */

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "satnet_dplane.h"
+#include "satnet_hosts.h"
 
 struct fx {
 	struct sdp *dp;
@@ -1211,6 +1212,354 @@ static void test_reconcile_yields_to_programming(void **state)
 	assert_int_equal(res.checked, 2);
 }
 
+/* --- BGP PIC core: groups move with their transport ------------------ */
+
+/* A VPN route as zebra hands it over, translated as the provider does:
+ * the recursive nexthop @bgp_nh (zebra's VRF @vrf, VPN label @vpn)
+ * resolved via @via on @ifindex pushing @transport. */
+static void mk_vpn_ctx(struct sn_req *r, const char *dst, const char *via,
+		       uint32_t ifindex, uint32_t transport,
+		       const char *bgp_nh, uint32_t vrf, uint32_t vpn)
+{
+	struct sn_route_in in = {
+		.cmd = SN_IN_UPDATE,
+		.family = AF_INET,
+		.dst_len = 24,
+		.dst = A(dst),
+		.table = 10,
+		.proto = 186,
+		.old_proto = 186,
+		.kind = SN_RT_UNICAST,
+	};
+	struct sn_nh_in nh[2] = {
+		{
+			.type = SN_NH_IPV4,
+			.gate = A(bgp_nh),
+			.vrf_id = vrf,
+			.active = true,
+			.recursive = true,
+			.n_labels = 1,
+			.labels = {vpn},
+		},
+		{
+			.type = SN_NH_IPV4_IFINDEX,
+			.gate = A(via),
+			.ifindex = ifindex,
+			.vrf_id = vrf,
+			.active = true,
+			.n_labels = 2,
+			.labels = {transport, vpn},
+		},
+	};
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(sn_xlate_route(&in, nh, 2, r), 0);
+	assert_true(r->rkey_len > 0);
+}
+
+/* 64 VPN routes 10.4.0-63.0/24 via BGP next hop 192.0.2.4 (VRF 0, VPN
+ * label 4128), resolved via 152.0.12.2 on ifindex 3 pushing 2002: the
+ * id of the group they share. */
+static uint32_t install_64_ctx(struct fx *f, struct sn_req *r)
+{
+	char dst[32];
+
+	for (int i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		mk_vpn_ctx(&r[i], dst, "152.0.12.2", 3, 2002, "192.0.2.4", 0,
+			   4128);
+	}
+	assert_int_equal(apply(f, r, 64), 0);
+	return kroute(f, "10.4.0.0").nhid;
+}
+
+/* The host route to 192.0.2.4 moves from via 152.0.12.2 on 3 pushing
+ * 2002 to via 152.0.13.3 on 4 pushing 3007. */
+static size_t move_transport(struct fx *f, const char *gate, uint32_t vrf,
+			     const char *old_via, uint32_t old_label,
+			     size_t n_new)
+{
+	struct sdp_nexthop o = {.ifindex = 3, .n_labels = 1};
+	struct sdp_nexthop nw = {.ifindex = 4, .n_labels = 1};
+	struct sn_move mv = {
+		.vrf_id = vrf,
+		.dst = A(gate),
+		.old = &o,
+		.n_old = 1,
+		.new = &nw,
+		.n_new = n_new,
+	};
+
+	o.via = A(old_via);
+	o.labels[0] = old_label;
+	nw.via = A("152.0.13.3");
+	nw.labels[0] = 3007;
+	return sn_table_move(f->t, f->dp, &mv, &f->pol);
+}
+
+/* The memory of host routes: new, same, moved (with the old forwarding),
+ * gone; bounded; per VRF; a path wider than it follows is forgotten. */
+static void test_hosts_memory(void **state)
+{
+	struct sn_hosts *h = sn_hosts_new(2);
+	struct sdp_nexthop a = {.ifindex = 3, .via = A("152.0.12.2"),
+				.n_labels = 1, .labels = {2002}};
+	struct sdp_nexthop b = a, wide[SN_HOST_NH_MAX + 1];
+	struct sdp_addr pe = A("192.0.2.4"), pe2 = A("192.0.2.5");
+	struct sn_host_fwd old;
+
+	(void)state;
+	assert_non_null(h);
+	b.labels[0] = 3007;
+	assert_int_equal(sn_hosts_note(h, 0, &pe, &a, 1, &old), SN_HOST_NEW);
+	assert_int_equal(sn_hosts_note(h, 0, &pe, &a, 1, &old), SN_HOST_SAME);
+	assert_int_equal(sn_hosts_note(h, 0, &pe, &b, 1, &old), SN_HOST_MOVED);
+	assert_int_equal(old.n, 1);
+	assert_int_equal(old.nh[0].labels[0], 2002);
+	/* another VRF is another route */
+	assert_int_equal(sn_hosts_note(h, 7, &pe, &a, 1, &old), SN_HOST_NEW);
+	assert_int_equal(sn_hosts_count(h), 2);
+	/* full */
+	assert_int_equal(sn_hosts_note(h, 0, &pe2, &a, 1, &old), SN_HOST_FULL);
+	/* deleted */
+	assert_int_equal(sn_hosts_note(h, 7, &pe, NULL, 0, &old), SN_HOST_GONE);
+	assert_int_equal(sn_hosts_note(h, 7, &pe, NULL, 0, &old), SN_HOST_SAME);
+	assert_int_equal(sn_hosts_note(h, 0, &pe2, &a, 1, &old), SN_HOST_NEW);
+	/* wider ECMP than followed: forgotten */
+	for (size_t i = 0; i < SN_HOST_NH_MAX + 1; i++)
+		wide[i] = a;
+	assert_int_equal(sn_hosts_note(h, 0, &pe, wide, SN_HOST_NH_MAX + 1,
+				       &old),
+			 SN_HOST_GONE);
+	assert_int_equal(sn_hosts_count(h), 1);
+	sn_hosts_free(h);
+
+	/* many: the buckets grow and every route is still found */
+	h = sn_hosts_new(5000);
+	for (uint32_t i = 0; i < 5000; i++) {
+		struct sdp_addr x = {.family = AF_INET};
+
+		x.v4.s_addr = htonl(0x0a000000 + i);
+		assert_int_equal(sn_hosts_note(h, i % 3, &x, &a, 1, &old),
+				 SN_HOST_NEW);
+	}
+	for (uint32_t i = 0; i < 5000; i++) {
+		struct sdp_addr x = {.family = AF_INET};
+
+		x.v4.s_addr = htonl(0x0a000000 + i);
+		assert_int_equal(sn_hosts_note(h, i % 3, &x, &b, 1, &old),
+				 SN_HOST_MOVED);
+		assert_int_equal(old.nh[0].labels[0], 2002);
+	}
+	assert_int_equal(sn_hosts_count(h), 5000);
+	sn_hosts_free(h);
+}
+
+/* The key names one recursive nexthop, with its labels as the resolved
+ * nexthops carry them; two recursive nexthops name none. */
+static void test_rkey_gate(void **state)
+{
+	struct sn_route_in in = {
+		.cmd = SN_IN_INSTALL,
+		.family = AF_INET,
+		.dst_len = 24,
+		.dst = A("10.4.0.0"),
+		.table = 10,
+		.kind = SN_RT_UNICAST,
+	};
+	struct sn_nh_in nh[3] = {
+		{.type = SN_NH_IPV4, .gate = A("192.0.2.4"), .vrf_id = 7,
+		 .active = true, .recursive = true, .n_labels = 2,
+		 .labels = {SDP_LABEL_IMPLICIT_NULL, 4128}},
+		{.type = SN_NH_IPV4_IFINDEX, .gate = A("152.0.12.2"),
+		 .ifindex = 3, .active = true, .n_labels = 1,
+		 .labels = {4128}},
+		{.type = SN_NH_IPV4, .gate = A("192.0.2.5"), .active = true,
+		 .recursive = true},
+	};
+	struct sn_rkey_nh rk;
+	struct sn_req r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(sn_xlate_route(&in, nh, 2, &r), 0);
+	assert_true(sn_rkey_gate(r.rkey, r.rkey_len, &rk));
+	assert_int_equal(rk.vrf_id, 7);
+	assert_int_equal(rk.gate.v4.s_addr, A("192.0.2.4").v4.s_addr);
+	assert_int_equal(rk.n_labels, 1);
+	assert_int_equal(rk.labels[0], 4128);
+	/* cut short: no */
+	assert_false(sn_rkey_gate(r.rkey, r.rkey_len - 1, &rk));
+	sn_req_fini(&r);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(sn_xlate_route(&in, nh, 3, &r), 0);
+	assert_false(sn_rkey_gate(r.rkey, r.rkey_len, &rk));
+	sn_req_fini(&r);
+}
+
+/*
+ * The host route to the remote PE moves (the IGP/LDP path changed):
+ * before any VPN route's context comes, the group resolved through it
+ * moves - one member made, the group changed in place, the old member
+ * deleted, no route written - and the routes show the new forwarding.
+ * Their contexts then come with the new resolution and need no write.
+ */
+static void test_transport_move(void **state)
+{
+	struct fx *f = *state;
+	struct sn_counters *c = sn_table_counters(f->t);
+	struct sn_req r[64];
+	struct kobjs_t k;
+	char dst[32];
+	uint32_t id;
+
+	id = install_64_ctx(f, r);
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.2", 2002,
+					1),
+			 1);
+	assert_int_equal(log_count(f->dp, "route "), 0);
+	assert_int_equal(log_count(f->dp, "nhobj replace"), 1);
+	assert_int_equal(log_count(f->dp, "nhobj change"), 1);
+	assert_int_equal(log_count(f->dp, "nhobj delete"), 1);
+	assert_int_equal(atomic_load(&c->nhobj_transport), 1);
+	assert_int_equal(atomic_load(&c->nhobj_inplace), 0);
+	k = kobjs(f, id);
+	assert_true(k.found);
+	assert_int_equal(k.want.n_group, 1);
+	k = kobjs(f, k.want_grp[0].id);
+	assert_int_equal(k.want.nh.ifindex, 4);
+	assert_int_equal(k.want.nh.n_labels, 2);
+	assert_int_equal(k.want.nh.labels[0], 3007);
+	assert_int_equal(k.want.nh.labels[1], 4128);
+	for (int i = 0; i < 64; i += 9) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		assert_int_equal(kroute(f, dst).nhid, id);
+		assert_int_equal(route_e(f, dst)->state, SN_K_INSTALLED);
+		assert_int_equal(route_e(f, dst)->nh[0].labels[0], 3007);
+		assert_int_equal(route_e(f, dst)->nh[0].ifindex, 4);
+	}
+
+	/* the same move again: nothing to do */
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.2", 2002,
+					1),
+			 0);
+	assert_int_equal(sdp_null_log_count(f->dp), 0);
+
+	/* zebra's contexts with the new resolution: no kernel write */
+	for (int i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		mk_vpn_ctx(&r[i], dst, "152.0.13.3", 4, 3007, "192.0.2.4", 0,
+			   4128);
+	}
+	assert_int_equal(apply(f, r, 64), 0);
+	assert_int_equal(sdp_null_log_count(f->dp), 0);
+	assert_int_equal(atomic_load(&c->route_nowrite), 64);
+	assert_int_equal(atomic_load(&c->nhobj_inplace), 0);
+	assert_int_equal(atomic_load(&c->nhobj_count), 2);
+}
+
+/*
+ * Only what was resolved through the host route's old path moves: not a
+ * group on another path, not one behind another next hop or in another
+ * VRF, and nothing when the route went (no new path).
+ */
+static void test_transport_move_needs_old_path(void **state)
+{
+	struct fx *f = *state;
+	struct sn_counters *c = sn_table_counters(f->t);
+	struct sn_req r[3];
+	uint32_t id;
+
+	mk_vpn_ctx(&r[0], "10.4.0.0", "152.0.12.2", 3, 2002, "192.0.2.4", 0,
+		   4128);
+	mk_vpn_ctx(&r[1], "10.5.0.0", "152.0.12.2", 3, 2002, "192.0.2.5", 0,
+		   4128);
+	mk_vpn_ctx(&r[2], "10.6.0.0", "152.0.12.2", 3, 2002, "192.0.2.4", 9,
+		   4128);
+	assert_int_equal(apply(f, r, 3), 0);
+	id = kroute(f, "10.4.0.0").nhid;
+	sdp_null_log_clear(f->dp);
+
+	/* the old path named is not the group's */
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.9", 2002,
+					1),
+			 0);
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.2", 2003,
+					1),
+			 0);
+	/* gone: left to zebra's contexts */
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.2", 2002,
+					0),
+			 0);
+	/* another next hop, another VRF */
+	assert_int_equal(move_transport(f, "192.0.2.6", 0, "152.0.12.2", 2002,
+					1),
+			 0);
+	assert_int_equal(move_transport(f, "192.0.2.4", 5, "152.0.12.2", 2002,
+					1),
+			 0);
+	assert_int_equal(sdp_null_log_count(f->dp), 0);
+	assert_int_equal(atomic_load(&c->nhobj_transport), 0);
+
+	/* the right one moves 10.4.0.0's group alone */
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.2", 2002,
+					1),
+			 1);
+	assert_int_equal(kroute(f, "10.4.0.0").nhid, id);
+	assert_int_equal(route_e(f, "10.4.0.0")->nh[0].labels[0], 3007);
+	assert_int_equal(route_e(f, "10.5.0.0")->nh[0].labels[0], 2002);
+	assert_int_equal(route_e(f, "10.6.0.0")->nh[0].labels[0], 2002);
+	assert_int_not_equal(kroute(f, "10.5.0.0").nhid, id);
+}
+
+/*
+ * The only path's device went down: the kernel removed the group and its
+ * routes. The move finds the group gone, creates it again under the same
+ * id and writes every route of it at once (the kernel kept none), without
+ * waiting for zebra's contexts; the readback finds nothing to repair.
+ */
+static void test_transport_move_flushed(void **state)
+{
+	struct fx *f = *state;
+	struct sn_counters *c = sn_table_counters(f->t);
+	struct sn_reconcile_result res;
+	struct sn_req r[64];
+	char dst[32];
+	uint32_t id;
+
+	id = install_64_ctx(f, r);
+	assert_int_equal(sdp_null_link_down(f->dp, 3), 0);
+	assert_false(kroute(f, "10.4.0.0").found);
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(move_transport(f, "192.0.2.4", 0, "152.0.12.2", 2002,
+					1),
+			 1);
+	assert_int_equal(atomic_load(&c->nhobj_flushed), 1);
+	assert_int_equal(log_count(f->dp, "route replace"), 64);
+	assert_true(kobjs(f, id).found);
+	for (int i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		assert_int_equal(kroute(f, dst).nhid, id);
+		assert_int_equal(route_e(f, dst)->state, SN_K_INSTALLED);
+	}
+	assert_int_equal(sn_table_reconcile(f->t, f->dp, &f->pol, false, &res),
+			 0);
+	assert_int_equal(res.missing + res.differs + res.obj_drift, 0);
+
+	/* zebra's contexts: nothing left to write */
+	for (int i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "10.4.%d.0", i);
+		mk_vpn_ctx(&r[i], dst, "152.0.13.3", 4, 3007, "192.0.2.4", 0,
+			   4128);
+	}
+	sdp_null_log_clear(f->dp);
+	assert_int_equal(apply(f, r, 64), 0);
+	assert_int_equal(sdp_null_log_count(f->dp), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1240,6 +1589,11 @@ int main(void)
 		T(test_nhobj_readback_repairs_and_sweeps),
 		T(test_reconcile_single_path_weight),
 		T(test_reconcile_yields_to_programming),
+		T(test_hosts_memory),
+		T(test_rkey_gate),
+		T(test_transport_move),
+		T(test_transport_move_needs_old_path),
+		T(test_transport_move_flushed),
 	};
 
 	return cmocka_run_group_tests_name("satnet dplane record", tests, NULL,

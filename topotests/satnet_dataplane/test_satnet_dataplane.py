@@ -1013,14 +1013,18 @@ def _labelled_statics(pe1):
 
 def _moved_in_place(before, after, nhid, via_node):
     """The move of the VPN routes from pe2 to VIA_NODE took one change of
-    their shared object and not one route write"""
+    their shared object, made when the route to pe2's loopback moved
+    (before the VPN routes' own contexts came: BGP PIC core), and not one
+    route write"""
     assert _object_of_remote() == nhid, (nhid, _object_of_remote())
     assert shared_object(via_node) is None, shared_object(via_node)
-    d = {k: after[k] - before[k] for k in ("groupsReplacedInPlace", "routeRequests",
+    d = {k: after[k] - before[k] for k in ("groupsReplacedInPlace", "groupsMovedWithTransport",
+                                           "routeRequests",
                                            "routesWithoutWrite", "nexthopObjectWrites",
                                            "groupsRemovedByKernel", "drift", "failures")}
     logger.info("pe1: the move to %s: %s", via_node, d)
-    assert d["groupsReplacedInPlace"] == 1, d
+    assert d["groupsMovedWithTransport"] == 1, d
+    assert d["groupsReplacedInPlace"] == 0, d
     assert d["routeRequests"] == 0, d
     assert d["routesWithoutWrite"] >= len(REMOTE_NETS) - 1, d
     # the new member, the group changed, the old member deleted
@@ -1064,7 +1068,9 @@ def test_isl_cut_carrier_lost():
     (groupsRemovedByKernel +1), creates it again under the same id and
     writes the routes onto it - one write per route, as the kernel left no
     route to keep - without waiting for the readback to find them missing
-    (no drift counted); everything is then as satnet says."""
+    (no drift counted); everything is then as satnet says. The change is
+    made when the route to pe2's loopback moves to p2, not route by route
+    as the VPN routes' contexts come (groupsMovedWithTransport +1)."""
     pe1 = _gear("pe1")
     _wait_all(labels_match_kernel, ("pe1",), 60, "show satnet labels == kernel")
     assert shared_object("p") is None, shared_object("p")
@@ -1075,11 +1081,13 @@ def test_isl_cut_carrier_lost():
     satnet.wait_until(functools.partial(labels_match_kernel, "pe1"), timeout=60,
                       what="pe1: show satnet labels == kernel after the cut")
     after = _counters("pe1")
-    d = {k: after[k] - before[k] for k in ("groupsReplacedInPlace", "routeRequests",
+    d = {k: after[k] - before[k] for k in ("groupsReplacedInPlace", "groupsMovedWithTransport",
+                                           "routeRequests",
                                            "groupsRemovedByKernel", "drift", "repairs",
                                            "failures")}
     logger.info("pe1: the cut: %s", d)
     assert _object_of_remote() == nhid, (nhid, _object_of_remote())
+    assert d["groupsMovedWithTransport"] == 1, d
     assert d["groupsRemovedByKernel"] == 1, d
     assert d["routeRequests"] >= len(REMOTE_NETS), d
     assert d["drift"] == 0 and d["repairs"] == 0 and d["failures"] == 0, d
