@@ -554,14 +554,21 @@ static void sdpl_apply_note(struct sdpl_note *nt)
 			moved = sn_table_move(g.tbl, g.dp, &mv, &g.pol_pt);
 		}
 	}
-	if (moved) {
+	if (moved)
 		g.last_prog_ms = sdpl_now_ms();
-		if (IS_ZEBRA_DEBUG_DPLANE) {
-			if (sdp_addr_format(&nt->dst, a, sizeof(a)) < 0)
-				snprintf(a, sizeof(a), "?");
-			zlog_debug("satnet: host route %s vrf %u moved: %zu nexthop group(s) moved with it",
-				   a, nt->vrf_id, moved);
-		}
+	if (IS_ZEBRA_DEBUG_DPLANE) {
+		static const char *const what[] = {
+			[SN_HOST_SAME] = "unchanged",
+			[SN_HOST_NEW] = "new",
+			[SN_HOST_MOVED] = "moved",
+			[SN_HOST_GONE] = "gone",
+			[SN_HOST_FULL] = "not followed (memory full)",
+		};
+
+		if (sdp_addr_format(&nt->dst, a, sizeof(a)) < 0)
+			snprintf(a, sizeof(a), "?");
+		zlog_debug("satnet: host route %s vrf %u %s (%zu nexthop(s)): %zu nexthop group(s) moved with it",
+			   a, nt->vrf_id, what[c], nt->n, moved);
 	}
 	XFREE(MTYPE_SATNET_DPLANE, nt);
 }
