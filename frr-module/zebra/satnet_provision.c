@@ -16,8 +16,8 @@
  *    an existing interface, the local rule) are written only when they
  *    differ, the value found is noted and put back when the configuration
  *    goes (satnet_undo.h); the operator's own are never undone;
- *  - a periodic reconcile and interface events compare the kernel with
- *    the configuration, record each object's state
+ *  - a periodic reconcile and the kernel's link notifications compare the
+ *    kernel with the configuration, record each object's state
  *    (installed, missing, differs, failed + reason) and repair drift of
  *    satnet's own objects only: the periodic pass reads, and writes
  *    nothing when nothing differs;
@@ -26,6 +26,9 @@
  * Kernel writes run with zebra's privileges raised, as zebra does itself.
  */
 #include <zebra.h>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "if.h"
 #include "libfrr.h"
@@ -40,10 +43,13 @@
 
 #define SATNET_ALIAS "satnet"
 #define RECONCILE_INTERVAL 10 /* seconds */
+#define IF_EVENT_DELAY 200    /* ms: coalesces a burst of link events */
 #define UNDO_FILE "satnet-undo"
 
 static struct sdp *dp;
 static struct satnet_undo undo;
+static int watch_fd = -1;	 /* RTNLGRP_LINK notifications */
+static struct thread *t_watch;
 
 const char *satnet_kstate_str(enum satnet_kstate s)
 {
@@ -757,13 +763,90 @@ static void reconcile_timer(struct thread *t)
 			 RECONCILE_INTERVAL, &satnet_zebra.t_reconcile);
 }
 
-/* An interface appeared or vanished: check soon (coalesced). */
-static int satnet_if_event(struct interface *ifp)
+static void if_event_timer(struct thread *t)
+{
+	satnet_provision_reconcile();
+}
+
+/*
+ * An interface appeared, changed or vanished: check soon, coalesced. Its
+ * own timer: the periodic one is always armed, and thread_add_timer*()
+ * leaves an armed timer as it is, so sharing it made this a no-op.
+ */
+static void if_event_soon(void)
 {
 	if (satnet_zebra.configured)
-		thread_add_timer_msec(satnet_zebra.master, reconcile_timer,
-				      NULL, 200, &satnet_zebra.t_reconcile);
+		thread_add_timer_msec(satnet_zebra.master, if_event_timer,
+				      NULL, IF_EVENT_DELAY,
+				      &satnet_zebra.t_if_event);
+}
+
+static int satnet_if_event(struct interface *ifp)
+{
+	if_event_soon();
 	return 0;
+}
+
+/*
+ * The kernel's link notifications, on a socket of satnet's own. zebra's
+ * if_add hook misses an interface re-created under a name zebra.conf
+ * configures (zebra keeps the struct interface of a configured interface
+ * when its device goes and re-uses it, with no hook), and exactly such a
+ * re-created interface comes back with MPLS input off or outside its
+ * VRF. Any RTM_NEWLINK (or a lost one: ENOBUFS) means "look again".
+ */
+static void watch_read(struct thread *t)
+{
+	char buf[16384] __attribute__((aligned(4)));
+	bool any = false;
+
+	for (;;) {
+		ssize_t n = recv(watch_fd, buf, sizeof(buf), MSG_DONTWAIT);
+		unsigned int len = n;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			any = true;
+			continue;
+		}
+		if (n <= 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		     NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+			if (h->nlmsg_type == RTM_NEWLINK)
+				any = true;
+	}
+	thread_add_read(satnet_zebra.master, watch_read, NULL, watch_fd,
+			&t_watch);
+	if (any)
+		if_event_soon();
+}
+
+static void watch_open(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_LINK,
+	};
+
+	watch_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  NETLINK_ROUTE);
+	if (watch_fd >= 0 && bind(watch_fd, (struct sockaddr *)&sa,
+				  sizeof(sa)) < 0) {
+		int err = errno;
+
+		close(watch_fd);
+		watch_fd = -1;
+		errno = err;
+	}
+	if (watch_fd < 0) {
+		zlog_warn("satnet: no link notifications (%s): re-created interfaces are repaired by the %d s reconcile only",
+			  safe_strerror(errno), RECONCILE_INTERVAL);
+		return;
+	}
+	thread_add_read(satnet_zebra.master, watch_read, NULL, watch_fd,
+			&t_watch);
 }
 
 void satnet_provision_init(void)
@@ -786,6 +869,7 @@ void satnet_provision_init(void)
 			  path, strerror(-ret));
 	hook_register(if_add, satnet_if_event);
 	hook_register(if_del, satnet_if_event);
+	watch_open();
 	thread_add_timer(satnet_zebra.master, reconcile_timer, NULL,
 			 RECONCILE_INTERVAL, &satnet_zebra.t_reconcile);
 }
@@ -793,7 +877,12 @@ void satnet_provision_init(void)
 void satnet_provision_fini(void)
 {
 	THREAD_OFF(satnet_zebra.t_reconcile);
+	THREAD_OFF(satnet_zebra.t_if_event);
 	THREAD_OFF(satnet_zebra.t_apply);
+	THREAD_OFF(t_watch);
+	if (watch_fd >= 0)
+		close(watch_fd);
+	watch_fd = -1;
 	XFREE(MTYPE_SATNET_STATE, satnet_zebra.vrf_k);
 	XFREE(MTYPE_SATNET_STATE, satnet_zebra.if_k);
 	XFREE(MTYPE_SATNET_STATE, satnet_zebra.if_mpls_input);
