@@ -270,16 +270,28 @@ static int check_vrf(const struct satnet_cfg *cfg,
 			return fail(err, len,
 				    "vrf %s member lo: the loopback cannot be enslaved to a VRF",
 				    v->name);
-		if (env && env->if_exists && !env->if_exists(m, env->arg))
-			return fail(err, len,
-				    "vrf %s member %s: no such interface",
-				    v->name, m);
+		/* A member that does not exist (yet) is accepted: it is
+		 * enslaved when it appears (at boot the interfaces of a
+		 * container or a lab may come after the configuration). */
 		if (env && env->if_master &&
-		    env->if_master(m, master, sizeof(master), env->arg) &&
-		    strcmp(master, v->name) && !satnet_cfg_find_vrf(cfg, master))
-			return fail(err, len,
-				    "vrf %s member %s: already enslaved to %s, which satnet does not manage",
-				    v->name, m, master);
+		    env->if_master(m, master, sizeof(master), env->arg)) {
+			/* Enslaving it to the VRF would take it out of its
+			 * bridge or bond without a word. */
+			if (env->link_kind &&
+			    env->link_kind(master, kind, sizeof(kind),
+					   env->arg) &&
+			    strcmp(kind, "vrf"))
+				return fail(err, len,
+					    "vrf %s member %s: %s is a port of %s %s; satnet will not take it out (remove it from %s first)",
+					    v->name, m, m,
+					    kind[0] ? kind : "device", master,
+					    master);
+			if (strcmp(master, v->name) &&
+			    !satnet_cfg_find_vrf(cfg, master))
+				return fail(err, len,
+					    "vrf %s member %s: already enslaved to %s, which satnet does not manage",
+					    v->name, m, master);
+		}
 		if (env && env->link_kind &&
 		    env->link_kind(m, kind, sizeof(kind), env->arg) &&
 		    !strcmp(kind, "vrf"))
@@ -304,11 +316,8 @@ static int check_mpls_ifs(const struct satnet_cfg *cfg,
 			if (!strcmp(cfg->mpls_ifs[j], n))
 				return fail(err, len,
 					    "mpls interface %s: listed twice", n);
-		if (satnet_cfg_find_vrf(cfg, n))
-			continue; /* satnet creates it */
-		if (env && env->if_exists && !env->if_exists(n, env->arg))
-			return fail(err, len,
-				    "mpls interface %s: no such interface", n);
+		/* One that does not exist (yet) is provisioned when it
+		 * appears, and `show satnet` says it is waiting for it. */
 	}
 	return 0;
 }

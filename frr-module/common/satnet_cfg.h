@@ -57,7 +57,8 @@ struct satnet_cfg_env {
 	/* Kind of an existing link ("vrf", "veth", ...) into buf; false if
 	 * there is no such link. */
 	bool (*link_kind)(const char *name, char *buf, size_t len, void *arg);
-	/* Name of the VRF master of an interface into buf; false if none. */
+	/* Name of the master of an interface (a VRF, a bridge, a bond...)
+	 * into buf; false if none. */
 	bool (*if_master)(const char *name, char *buf, size_t len, void *arg);
 	/* Was this VRF device created by satnet (and so may be changed)? */
 	bool (*vrf_owned)(const char *name, void *arg);

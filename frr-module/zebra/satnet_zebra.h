@@ -50,6 +50,7 @@ struct satnet_zebra {
 
 	struct thread *t_apply;	    /* one apply per commit */
 	struct thread *t_reconcile; /* periodic check and repair */
+	struct thread *t_if_event;  /* the same, soon after a link event */
 
 	/* Runtime facts. */
 	struct {

@@ -35,6 +35,9 @@ static const struct fake_link links[] = {
 	{ "eth2", "veth", "ext", 0, false },
 	{ "eth3", "veth", "mine", 0, false },
 	{ "br0", "bridge", NULL, 0, false },
+	{ "eth4", "veth", "br0", 0, false },
+	{ "bond0", "bond", NULL, 0, false },
+	{ "eth5", "veth", "bond0", 0, false },
 	{ "ext", "vrf", NULL, 77, false },
 	{ "mine", "vrf", NULL, 30, true },
 	{ "cust", "veth", NULL, 0, false },
@@ -197,7 +200,6 @@ static const struct bad_case bad[] = {
 	{ "vrf cust table 10", "not a VRF" },
 	{ "vrf lo table 10", "vrf lo" },
 	/* members */
-	{ "vrf a1 table 10\nvrf a1 member nosuch0", "no such interface" },
 	{ "vrf a1 table 10\nvrf a1 member eth0\nvrf a1 member eth0",
 	  "listed twice" },
 	{ "vrf a1 table 10\nvrf b1 table 20\nvrf a1 member eth0\nvrf b1 member eth0",
@@ -207,13 +209,20 @@ static const struct bad_case bad[] = {
 	  "cannot be a member" },
 	{ "vrf a1 table 10\nvrf a1 member lo", "loopback" },
 	{ "vrf a1 table 10\nvrf a1 member eth2", "already enslaved to ext" },
+	/* enslaving a bridge port or bond slave would pull it out of it */
+	{ "vrf a1 table 10\nvrf a1 member eth4",
+	  "eth4 is a port of bridge br0" },
+	{ "vrf a1 table 10\nvrf a1 member eth5",
+	  "eth5 is a port of bond bond0" },
+	{ "vrf a1 table 10\nvrf a1 member eth0\nvrf a1 member eth4",
+	  "member eth4" },
+	{ "vrf ext table 77 adopt\nvrf ext member eth4", "bridge br0" },
 	{ "vrf a1 table 10\nvrf a1 member ext", "is a VRF device" },
 	{ "vrf a1 table 10\nvrf a1 member mine", "is a VRF device" },
 	{ "vrf a1 table 10\nvrf a1 member bad/name", "member bad/name" },
 	{ "vrf a1 table 10\nvrf a1 member has:colon", "member has:colon" },
 	{ "vrf a1 table 10\nvrf a1 member ..", "member .." },
 	/* MPLS interfaces */
-	{ "mpls interface nosuch1", "no such interface" },
 	{ "mpls interface eth0\nmpls interface eth0", "listed twice" },
 	{ "mpls interface a/b", "mpls interface a/b" },
 	{ "mpls interface .", "mpls interface ." },
@@ -223,8 +232,8 @@ static const struct bad_case bad[] = {
 	/* errors surface in the order of the configuration */
 	{ "label-range 1000 1999\nvrf a1 table 254\nmpls interface nosuch2",
 	  "table 254" },
-	{ "label-range 1000 1999\nvrf a1 table 10\nmpls interface nosuch3",
-	  "nosuch3" },
+	{ "label-range 1000 1999\nvrf a1 table 10\nmpls interface nosuch3\nmpls interface x:y",
+	  "x:y" },
 	{ "label-range 1000 1999\nvrf a1 table 10\nvrf a1 member eth0\nvrf b1 table 10",
 	  "already belongs" },
 };
@@ -245,6 +254,13 @@ static const char *const good[] = {
 	"vrf a1 table 10\nmpls interface a1",
 	"platform-labels leave\nno vrf-isolation",
 	"label-range 1000 1999\nvrf cust1 table 10\nvrf cust1 member eth0\nmpls interface eth1",
+	/* interfaces that are not there yet: provisioned when they appear
+	 * (a boot with `vtysh -b` must not lose the whole block) */
+	"vrf a1 table 10\nvrf a1 member nosuch0",
+	"mpls interface nosuch1",
+	"label-range 1000 1999\nvrf a1 table 10\nvrf a1 member eth0\nvrf a1 member late0\nmpls interface late1\nmpls interface eth1",
+	/* a port of a bridge is fine as an MPLS interface: nothing moves */
+	"mpls interface eth4",
 };
 
 static void test_bad_configs_refused(void **state)
