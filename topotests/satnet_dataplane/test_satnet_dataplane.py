@@ -1063,14 +1063,17 @@ def test_isl_cut_carrier_lost():
     """(last: the link stays down) pe1's link to p loses its carrier while
     it carries the VPN. The kernel removes at once every nexthop object over
     the device, a group left empty with it, and every route using them,
-    telling nobody. When zebra's contexts move the routes to p2, satnet's
-    change in place of the shared group finds it gone
-    (groupsRemovedByKernel +1), creates it again under the same id and
-    writes the routes onto it - one write per route, as the kernel left no
-    route to keep - without waiting for the readback to find them missing
-    (no drift counted); everything is then as satnet says. The change is
-    made when the route to pe2's loopback moves to p2, not route by route
-    as the VPN routes' contexts come (groupsMovedWithTransport +1)."""
+    telling nobody. What zebra and bgpd do next depends on the order of
+    zebra's interface-down work (seen both ways in the VM):
+    - zebra moves the VPN routes to p2: satnet's change of the shared
+      group - with the context of the route to pe2's loopback (PIC core)
+      or of the first VPN route - finds it gone (groupsRemovedByKernel
+      +1), creates it again under the same id and writes the routes onto
+      it, one write per route, as the kernel left none to keep;
+    - bgpd sees pe2's loopback unreachable for a moment and withdraws the
+      VPN routes, then adds them again: one write each way.
+    Either way no drift is counted (satnet does not wait for the readback
+    to find the routes missing), and everything is then as satnet says."""
     pe1 = _gear("pe1")
     _wait_all(labels_match_kernel, ("pe1",), 60, "show satnet labels == kernel")
     assert shared_object("p") is None, shared_object("p")
@@ -1085,12 +1088,26 @@ def test_isl_cut_carrier_lost():
                                            "routeRequests",
                                            "groupsRemovedByKernel", "drift", "repairs",
                                            "failures")}
-    logger.info("pe1: the cut: %s", d)
-    assert _object_of_remote() == nhid, (nhid, _object_of_remote())
-    assert d["groupsMovedWithTransport"] == 1, d
-    assert d["groupsRemovedByKernel"] == 1, d
-    assert d["routeRequests"] >= len(REMOTE_NETS), d
+    logger.info("pe1: the cut: %s; contexts %s -> %s; hosts %s", d, before["contextOps"],
+                after["contextOps"], {k: (before.get(k), after.get(k)) for k in (
+                    "hostRoutesFollowed", "hostChangesDropped", "hostRoutesNotFollowed")})
     assert d["drift"] == 0 and d["repairs"] == 0 and d["failures"] == 0, d
+    deletes = after["contextOps"]["routeDelete"] - before["contextOps"]["routeDelete"]
+    if deletes:
+        # bgpd saw pe2's loopback unreachable for a moment (zebra's
+        # order of the interface-down work) and withdrew the VPN routes:
+        # they come back on a new object, one write each way
+        logger.info("pe1: bgpd withdrew %d route(s) at the cut and added them again", deletes)
+        assert deletes >= len(REMOTE_NETS), d
+        assert d["routeRequests"] <= 2 * deletes + 2, d
+    else:
+        # the routes moved: satnet's change of the shared group, made
+        # with the transport's context or the first VPN route's, found
+        # it gone and made it again under the same id
+        assert _object_of_remote() == nhid, (nhid, _object_of_remote())
+        assert d["groupsMovedWithTransport"] + d["groupsReplacedInPlace"] == 1, d
+        assert d["groupsRemovedByKernel"] == 1, d
+        assert len(REMOTE_NETS) <= d["routeRequests"] <= len(REMOTE_NETS) + 2, d
     traffic_passes(timeout=30)
 
 
