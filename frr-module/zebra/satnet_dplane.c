@@ -483,34 +483,15 @@ static struct sdpl_note *sdpl_host_note(struct zebra_dplane_ctx *ctx,
 }
 
 /*
- * A route context the dplane thread hands on to zebra's kernel provider
- * (the default VRF's IGP/LDP routes to the remote PEs): a host route's
- * change goes to the pthread, which moves what was resolved through it.
- * Only while satnet manages VRF tables (nothing else shares groups).
+ * Queue @nt for the pthread, which applies it before its next batch of
+ * contexts (any thread; takes @nt). Dropped and counted when the queue
+ * is full or zebra is syncing its tables: zebra's contexts then move the
+ * routes.
  */
-static void sdpl_watch_host(struct zebra_dplane_ctx *ctx)
+static void sdpl_queue_note(struct sdpl_note *nt)
 {
-	enum dplane_op_e op = dplane_ctx_get_op(ctx);
-	const struct prefix *p;
-	struct sdpl_note *nt;
-	struct sn_req r;
 	bool queued = false;
 
-	if (satnet_op_class(op) != SN_OP_ROUTE || !g.pol_dp.n_tables)
-		return;
-	p = dplane_ctx_get_dest(ctx);
-	if (!p || !sn_is_host(p->family, p->prefixlen))
-		return;
-	if (op == DPLANE_OP_ROUTE_DELETE) {
-		nt = sdpl_host_note(ctx, NULL);
-	} else {
-		memset(&r, 0, sizeof(r));
-		sdpl_xlate_route(ctx, &r);
-		nt = sdpl_host_note(ctx, &r);
-		sn_req_fini(&r);
-	}
-	if (!nt)
-		return;
 	frr_with_mutex (&g.q_mtx) {
 		if (g.n_notes < SDPL_NOTES_MAX && !atomic_load(&g.sync)) {
 			*g.notes_tail = nt;
@@ -525,6 +506,36 @@ static void sdpl_watch_host(struct zebra_dplane_ctx *ctx)
 		atomic_fetch_add(&g.ctr->host_notes_dropped, 1);
 		XFREE(MTYPE_SATNET_DPLANE, nt);
 	}
+}
+
+/*
+ * A route context the dplane thread hands on to zebra's kernel provider
+ * (the default VRF's IGP/LDP routes to the remote PEs): a host route's
+ * change goes to the pthread, which moves what was resolved through it.
+ * Only while satnet manages VRF tables (nothing else shares groups).
+ */
+static void sdpl_watch_host(struct zebra_dplane_ctx *ctx)
+{
+	enum dplane_op_e op = dplane_ctx_get_op(ctx);
+	const struct prefix *p;
+	struct sdpl_note *nt;
+	struct sn_req r;
+
+	if (satnet_op_class(op) != SN_OP_ROUTE || !g.pol_dp.n_tables)
+		return;
+	p = dplane_ctx_get_dest(ctx);
+	if (!p || !sn_is_host(p->family, p->prefixlen))
+		return;
+	if (op == DPLANE_OP_ROUTE_DELETE) {
+		nt = sdpl_host_note(ctx, NULL);
+	} else {
+		memset(&r, 0, sizeof(r));
+		sdpl_xlate_route(ctx, &r);
+		nt = sdpl_host_note(ctx, &r);
+		sn_req_fini(&r);
+	}
+	if (nt)
+		sdpl_queue_note(nt);
 }
 
 /* Remember @nt's forwarding; when it moved, move what was resolved
@@ -598,7 +609,7 @@ static void sdpl_apply_notes(void)
 static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
 			 const struct sn_policy *pol)
 {
-	struct sdpl_note *notes = NULL, **tail = &notes, *nt;
+	struct sdpl_note *nt;
 	bool sync = atomic_load(&g.sync);
 	struct sn_req *reqs;
 	size_t i, failed, logged = 0;
@@ -631,16 +642,16 @@ static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
 				   reqs[i].noop ? " (nothing to do)" : "");
 		}
 		/* a transport satnet programs itself (a host route in a
-		 * managed VRF table) */
+		 * managed VRF table): moved after this batch's results are
+		 * back with zebra, which resolves nothing through the route
+		 * before it has the result */
 		if (!sync && reqs[i].kind == SN_KIND_ROUTE) {
 			nt = sdpl_host_note(ctx, dplane_ctx_get_op(ctx)
 							 == DPLANE_OP_ROUTE_DELETE
 						 ? NULL
 						 : &reqs[i]);
-			if (nt) {
-				*tail = nt;
-				tail = &nt->next;
-			}
+			if (nt)
+				sdpl_queue_note(nt);
 		}
 		sn_req_fini(&reqs[i]);
 		dplane_provider_enqueue_out_ctx(g.prov, ctx);
@@ -651,10 +662,6 @@ static void sdpl_program(struct zebra_dplane_ctx **ctxs, size_t n,
 	atomic_fetch_add(&g.ctr->ctx_owned, n);
 	XFREE(MTYPE_SATNET_DPLANE, reqs);
 	g.last_prog_ms = sdpl_now_ms();
-	for (nt = notes; nt; nt = notes) {
-		notes = nt->next;
-		sdpl_apply_note(nt);
-	}
 }
 
 static void sdpl_work(struct thread *t)
