@@ -34,8 +34,9 @@
  *	once the kernel forwards ADDR2 via ADDR (as bgpd re-sends its routes
  *	only once zebra has the new path to their next hop); look up FIRST
  *	and LAST (IPv4 addresses, through the VRF device: the route the
- *	kernel would use)
- *	every WATCH_MS until each is forwarded via gateway ADDR; print one
+ *	kernel would use) every WATCH_MS from CMD on (also while waiting
+ *	for ADDR2; not while CMD2 runs, which blocks) until each is
+ *	forwarded via gateway ADDR; print one
  *	line of key=value: first and last (s from the command), reply (s,
  *	until the command returned), nhid (of LAST's route, 0 = inline).
  *	Exit 4 when the deadline passes first. For bench/convergence.
@@ -442,6 +443,17 @@ static int cmd_watch(int argc, char **argv)
 	while (vty_then && when.s_addr) {
 		struct fwd f = lookup_fwd(&nl, when, vrf_ifindex);
 
+		/* FIRST and LAST may move before CMD2 (a PIC core moves
+		 * them with the --when address itself) */
+		for (i = 0; i < 2; i++) {
+			struct fwd fi;
+
+			if (t_at[i] >= 0)
+				continue;
+			fi = lookup_fwd(&nl, addr[i], vrf_ifindex);
+			if (fi.found && fi.gw.s_addr == via.s_addr)
+				t_at[i] = now() - t0;
+		}
 		if (f.found && f.gw.s_addr == via.s_addr)
 			break;
 		if (now() > deadline)
