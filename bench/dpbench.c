@@ -34,9 +34,10 @@
  *	once the kernel forwards ADDR2 via ADDR (as bgpd re-sends its routes
  *	only once zebra has the new path to their next hop); look up FIRST
  *	and LAST (IPv4 addresses, through the VRF device: the route the
- *	kernel would use) every WATCH_MS from CMD on (also while waiting
- *	for ADDR2; not while CMD2 runs, which blocks) until each is
- *	forwarded via gateway ADDR; print one
+ *	kernel would use) every WATCH_MS from CMD on (while waiting for
+ *	ADDR2, and while CMD2 runs: a child process waits for its answer)
+ *	until each is forwarded via gateway ADDR and CMD2 has returned;
+ *	print one
  *	line of key=value: first and last (s from the command), reply (s,
  *	until the command returned), nhid (of LAST's route, 0 = inline).
  *	Exit 4 when the deadline passes first. For bench/convergence.
@@ -400,6 +401,7 @@ static int cmd_watch(int argc, char **argv)
 	int vrf_ifindex = 0, n_addr = 0, i, fd, st;
 	double timeout = 600, t0, t_reply, t_at[2] = {-1, -1}, deadline;
 	struct fwd last = {0};
+	pid_t then_pid;
 	struct nl nl;
 
 	for (i = 0; i < argc; i++) {
@@ -460,13 +462,32 @@ static int cmd_watch(int argc, char **argv)
 			die(4, "watch: the kernel never forwarded the --when address via the new gateway");
 		sleep_ms(WATCH_MS);
 	}
+	/* CMD2 blocks (sharpd answers once it has sent every route): a
+	 * child runs it while this process keeps looking at the kernel */
+	t_reply = -1;
+	then_pid = 0;
 	if (vty_then) {
-		st = vty_cmd(fd, vty_then, stderr);
-		if (st != 0)
-			die(3, "\"%s\" failed (status %d)", vty_then, st);
+		fflush(NULL);
+		then_pid = fork();
+		if (then_pid < 0)
+			die(3, "fork: %s", strerror(errno));
+		if (then_pid == 0) {
+			st = vty_cmd(fd, vty_then, stderr);
+			if (st != 0)
+				fprintf(stderr, "\"%s\" failed (status %d)\n",
+					vty_then, st);
+			_exit(st != 0 ? 3 : 0);
+		}
+	} else {
+		t_reply = now() - t0;
 	}
-	t_reply = now() - t0;
-	while (t_at[0] < 0 || t_at[1] < 0) {
+	while (t_at[0] < 0 || t_at[1] < 0 || t_reply < 0) {
+		if (then_pid && t_reply < 0
+		    && waitpid(then_pid, &st, WNOHANG) == then_pid) {
+			t_reply = now() - t0;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				die(3, "\"%s\" failed", vty_then);
+		}
 		for (i = 0; i < 2; i++) {
 			struct fwd f;
 
@@ -481,9 +502,11 @@ static int cmd_watch(int argc, char **argv)
 		if (now() > deadline) {
 			printf("first=%.3f last=%.3f reply=%.3f nhid=%u timeout=1\n",
 			       t_at[0], t_at[1], t_reply, last.nhid);
+			if (then_pid && t_reply < 0)
+				kill(then_pid, SIGKILL);
 			return 4;
 		}
-		if (t_at[0] < 0 || t_at[1] < 0)
+		if (t_at[0] < 0 || t_at[1] < 0 || t_reply < 0)
 			sleep_ms(WATCH_MS);
 	}
 	last = lookup_fwd(&nl, addr[1], vrf_ifindex);
