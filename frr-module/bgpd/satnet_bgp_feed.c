@@ -2,23 +2,40 @@
 /*
  * satnet_bgp_feed.c: bgpd's RDs, fed to the zebra module.
  *
- * zebra programs the labels but knows no RDs. Once a second this computes,
- * for every VRF instance, its export RD and the RD and VPN label of every
- * selected route it imported from the VPN table, encodes each VRF as one
- * frame (proto/satnet.proto) and sends the frames that differ from what
- * this connection already sent, and a VrfGone for a VRF instance that
- * went away. zebra drops a connection's data when it closes, so after
+ * zebra programs the labels but knows no RDs. For every VRF instance this
+ * computes its export RD and the RD and VPN label of every selected route
+ * it imported from the VPN table, encodes each VRF as one frame
+ * (proto/satnet.proto) and sends the frames that differ from what this
+ * connection already sent, and a VrfGone for a VRF instance that went
+ * away. zebra drops a connection's data when it closes, so after
  * (re)connecting everything is sent again.
+ *
+ * Event-driven: bgpd's hooks say which VRF changed - a path added to or
+ * reaped from a VRF's table or the VPN table (bgp_snmp_update_stats fires
+ * for every table, imported paths included), an update or withdraw from a
+ * peer (bgp_process, which also covers a VPN route whose label changed in
+ * place), a VRF's interface or instance going (bgp_vrf_status_changed,
+ * bgp_inst_delete), the configuration read (bgp_config_end) or changed
+ * through a vty (cmd_execute_done in a config node). A change in
+ * the VPN table marks every VRF. The hooks only mark; a snapshot of the
+ * marked VRFs runs SATNET_FEED_DELAY_MS later, and again later while
+ * bgpd's process queue still holds work (best-path selection is not done
+ * yet). While nothing changes, nothing runs: no timer, no RIB walk. What
+ * the hooks cannot see is a selection that changes with no path added,
+ * withdrawn or updated (next-hop tracking alone making an other RD's path
+ * best for the same prefix); it is sent with the next event or reconnect.
  *
  * bgpd never waits for zebra: the socket is non-blocking, what the kernel
  * does not take is kept and written when the socket is writable, and no
  * new snapshot is computed while some is pending. zebra missing (not
- * started yet, restarted) means a retry every second.
+ * started yet, restarted) means a connect attempt every second.
  */
 #include <zebra.h>
 
 #include <sys/un.h>
 
+#include "command.h"
+#include "hook.h"
 #include "libfrr.h"
 #include "linklist.h"
 #include "log.h"
@@ -27,6 +44,7 @@
 #include "network.h"
 #include "prefix.h"
 #include "thread.h"
+#include "workqueue.h"
 
 #include "bgpd/bgpd.h"
 #include "bgpd/bgp_label.h"
@@ -41,7 +59,9 @@
 DEFINE_MTYPE_STATIC(SATNET_BGP, SATNET_FEED, "satnet feed to zebra");
 
 #define SATNET_FEED_SOCKET "satnet.sock" /* zebra/satnet_feed.h */
-#define SATNET_FEED_TICK_SEC 1
+#define SATNET_FEED_RETRY_SEC 1	/* connect attempts while zebra is away */
+#define SATNET_FEED_DELAY_MS 200	/* from the first change to a snapshot */
+#define SATNET_FEED_DIRTY_MAX 64	/* VRFs marked one by one; then all */
 
 /* The last frame sent for a VRF on this connection. */
 struct sent_vrf {
@@ -55,7 +75,7 @@ static struct {
 	struct thread_master *master;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
-	struct thread *t_tick, *t_read, *t_write;
+	struct thread *t_retry, *t_snap, *t_read, *t_write;
 	uint8_t *out; /* pending bytes: out[off..len) */
 	size_t off, len, cap;
 	struct sent_vrf *sent;
@@ -64,9 +84,17 @@ static struct {
 	size_t imp_cap;
 	int last_errno; /* of the last failed connect: log on change */
 	time_t last_warn; /* a VRF that cannot be encoded */
+	bool stopping;
+	/* VRF instances changed since the last snapshot (compared as
+	 * pointers with bm->bgp's, never dereferenced) */
+	const struct bgp *dirty[SATNET_FEED_DIRTY_MAX];
+	unsigned int n_dirty;
+	bool dirty_all;
+	struct satnet_feed_stats st;
 } sf = { .fd = -1 };
 
-static void feed_tick(struct thread *t);
+static void feed_snap(struct thread *t);
+static void feed_retry(struct thread *t);
 
 static void feed_reset(const char *why)
 {
@@ -81,6 +109,9 @@ static void feed_reset(const char *why)
 	for (size_t i = 0; i < sf.n_sent; i++)
 		XFREE(MTYPE_SATNET_FEED, sf.sent[i].frame);
 	sf.n_sent = 0;
+	if (!sf.stopping)
+		thread_add_timer(sf.master, feed_retry, NULL,
+				 SATNET_FEED_RETRY_SEC, &sf.t_retry);
 }
 
 /* --- output */
@@ -93,6 +124,8 @@ static void out_append(uint8_t *frame, size_t len)
 	}
 	memcpy(sf.out + sf.len, frame, len);
 	sf.len += len;
+	sf.st.frames++;
+	sf.st.bytes += len;
 }
 
 static void feed_write(struct thread *t);
@@ -116,6 +149,10 @@ static void feed_flush(void)
 		sf.off += (size_t)n;
 	}
 	sf.off = sf.len = 0;
+	/* changes that came while this was on its way */
+	if (sf.n_dirty || sf.dirty_all)
+		thread_add_timer_msec(sf.master, feed_snap, NULL,
+				      SATNET_FEED_DELAY_MS, &sf.t_snap);
 }
 
 static void feed_write(struct thread *t)
@@ -162,16 +199,18 @@ static bool feed_connect(void)
 	sf.last_errno = 0;
 	zlog_info("satnet feed: connected to zebra at %s", sf.path);
 	thread_add_read(sf.master, feed_read, NULL, fd, &sf.t_read);
+	sf.st.connects++;
 	if (snf_encode_hello("bgpd", &frame, &len) == 0) {
 		out_append(frame, len);
 		free(frame);
 	}
+	sf.dirty_all = true;
 	return true;
 fail:
 	/* zebra not (yet) listening is normal at start: say it once */
 	if (err != sf.last_errno)
 		zlog_info("satnet feed: cannot connect to zebra at %s: %s (retrying every %ds)",
-			  sf.path, safe_strerror(err), SATNET_FEED_TICK_SEC);
+			  sf.path, safe_strerror(err), SATNET_FEED_RETRY_SEC);
 	sf.last_errno = err;
 	return false;
 }
@@ -315,19 +354,38 @@ static void vrf_send(struct bgp *bgp)
 	free(frame);
 }
 
+static bool is_dirty(const struct bgp *bgp)
+{
+	if (sf.dirty_all)
+		return true;
+	for (unsigned int i = 0; i < sf.n_dirty; i++)
+		if (sf.dirty[i] == bgp)
+			return true;
+	return false;
+}
+
 static void feed_snapshot(void)
 {
 	struct listnode *node;
 	struct bgp *bgp;
+	struct timeval t0;
+	unsigned long us;
 
+	monotime(&t0);
 	for (size_t i = 0; i < sf.n_sent; i++)
 		sf.sent[i].seen = false;
 	for (ALL_LIST_ELEMENTS_RO(bm->bgp, node, bgp)) {
+		struct sent_vrf *s;
+
 		if (bgp->inst_type != BGP_INSTANCE_TYPE_VRF || !bgp->name
 		    || CHECK_FLAG(bgp->flags, BGP_FLAG_DELETE_IN_PROGRESS)
 		    || !snf_vrf_name_valid(bgp->name))
 			continue;
-		vrf_send(bgp);
+		if (is_dirty(bgp)) {
+			vrf_send(bgp);
+			sf.st.vrfs_computed++;
+		} else if ((s = sent_find(bgp->name)))
+			s->seen = true;
 	}
 	/* VRF instances gone since the last snapshot */
 	for (size_t i = sf.n_sent; i-- > 0;) {
@@ -345,18 +403,147 @@ static void feed_snapshot(void)
 			(sf.n_sent - i - 1) * sizeof(*sf.sent));
 		sf.n_sent--;
 	}
+	sf.n_dirty = 0;
+	sf.dirty_all = false;
+	us = (unsigned long)monotime_since(&t0, NULL);
+	sf.st.snapshots++;
+	sf.st.last_us = us;
+	sf.st.total_us += us;
+	if (us > sf.st.max_us)
+		sf.st.max_us = us;
+	sf.st.last_at = time(NULL);
 }
 
-static void feed_tick(struct thread *t)
+/* Best-path selection still has work queued in some instance. */
+static bool selection_pending(void)
 {
-	thread_add_timer(sf.master, feed_tick, NULL, SATNET_FEED_TICK_SEC,
-			 &sf.t_tick);
-	if (sf.fd < 0 && !feed_connect())
+	struct listnode *node;
+	struct bgp *bgp;
+
+	for (ALL_LIST_ELEMENTS_RO(bm->bgp, node, bgp))
+		if (bgp->process_queue
+		    && work_queue_item_count(bgp->process_queue))
+			return true;
+	return false;
+}
+
+static void feed_snap(struct thread *t)
+{
+	if (sf.fd < 0)
+		return; /* feed_retry sends everything on connect */
+	/* nothing new while earlier frames are on their way (zebra busy):
+	 * feed_flush() comes back here when they are gone */
+	if (sf.off != sf.len)
 		return;
-	/* nothing new while earlier frames are on their way (zebra busy) */
-	if (sf.off == sf.len)
-		feed_snapshot();
+	if (selection_pending()) {
+		sf.st.deferred++;
+		thread_add_timer_msec(sf.master, feed_snap, NULL,
+				      SATNET_FEED_DELAY_MS, &sf.t_snap);
+		return;
+	}
+	feed_snapshot();
 	feed_flush();
+}
+
+static void feed_retry(struct thread *t)
+{
+	if (sf.fd >= 0)
+		return;
+	if (!feed_connect()) {
+		thread_add_timer(sf.master, feed_retry, NULL,
+				 SATNET_FEED_RETRY_SEC, &sf.t_retry);
+		return;
+	}
+	/* the hello; once it is out, the snapshot of everything follows */
+	feed_flush();
+}
+
+/* --- change events: mark, never walk */
+
+static void feed_mark(const struct bgp *bgp)
+{
+	sf.st.events++;
+	if (sf.stopping)
+		return;
+	if (!bgp)
+		sf.dirty_all = true;
+	else if (!sf.dirty_all && !is_dirty(bgp)) {
+		if (sf.n_dirty == SATNET_FEED_DIRTY_MAX)
+			sf.dirty_all = true;
+		else
+			sf.dirty[sf.n_dirty++] = bgp;
+	}
+	if (sf.fd >= 0)
+		thread_add_timer_msec(sf.master, feed_snap, NULL,
+				      SATNET_FEED_DELAY_MS, &sf.t_snap);
+}
+
+/* A change in @bgp's @safi table: a VRF's own, or every VRF for VPN. */
+static void feed_mark_table(const struct bgp *bgp, safi_t safi)
+{
+	if (safi == SAFI_MPLS_VPN)
+		feed_mark(NULL);
+	else if (safi == SAFI_UNICAST && bgp
+		 && bgp->inst_type == BGP_INSTANCE_TYPE_VRF)
+		feed_mark(bgp);
+}
+
+static int feed_path_changed(struct bgp_dest *dest, struct bgp_path_info *pi,
+			     bool added)
+{
+	const struct bgp_table *t = bgp_dest_table(dest);
+
+	if (t)
+		feed_mark_table(t->bgp, t->safi);
+	return 0;
+}
+
+static int feed_process(struct bgp *bgp, afi_t afi, safi_t safi,
+			struct bgp_dest *dest, struct peer *peer, bool withdraw)
+{
+	feed_mark_table(bgp, safi);
+	return 0;
+}
+
+static int feed_vrf_status(struct bgp *bgp, struct interface *ifp)
+{
+	feed_mark(bgp);
+	return 0;
+}
+
+static int feed_inst_changed(struct bgp *bgp)
+{
+	feed_mark(NULL);
+	return 0;
+}
+
+/* A configuration command through a vty (vtysh): an export RD set on a VRF
+ * with nothing to export yet moves no path. Config files are covered by
+ * bgp_config_end. Declared in lib/command.c, not in a header. */
+DECLARE_KOOH(cmd_execute_done, (struct vty *vty, const char *cmd_exec),
+	     (vty, cmd_exec));
+
+static int feed_cmd_done(struct vty *vty, const char *cmd_exec)
+{
+	if (vty && vty->node >= CONFIG_NODE)
+		feed_mark(NULL);
+	return 0;
+}
+
+void satnet_bgp_feed_stats(struct satnet_feed_stats *out, bool *connected)
+{
+	*out = sf.st;
+	*connected = sf.fd >= 0;
+}
+
+void satnet_bgp_feed_hooks(void)
+{
+	hook_register(bgp_snmp_update_stats, feed_path_changed);
+	hook_register(bgp_process, feed_process);
+	hook_register(bgp_vrf_status_changed, feed_vrf_status);
+	hook_register(bgp_inst_delete, feed_inst_changed);
+	hook_register(bgp_config_end, feed_inst_changed);
+	hook_register(cmd_execute_done, feed_cmd_done);
 }
 
 void satnet_bgp_feed_init(struct thread_master *tm)
@@ -369,13 +556,15 @@ void satnet_bgp_feed_init(struct thread_master *tm)
 			 frr_vtydir, SATNET_FEED_SOCKET);
 		return;
 	}
-	thread_add_timer(tm, feed_tick, NULL, SATNET_FEED_TICK_SEC,
-			 &sf.t_tick);
+	thread_add_timer(tm, feed_retry, NULL, SATNET_FEED_RETRY_SEC,
+			 &sf.t_retry);
 }
 
 void satnet_bgp_feed_fini(void)
 {
-	THREAD_OFF(sf.t_tick);
+	sf.stopping = true;
+	THREAD_OFF(sf.t_retry);
+	THREAD_OFF(sf.t_snap);
 	feed_reset("bgpd stops");
 	XFREE(MTYPE_SATNET_FEED, sf.sent);
 	XFREE(MTYPE_SATNET_FEED, sf.out);

@@ -19,6 +19,7 @@
 #include "typesafe.h"
 
 #include "bgpd/bgpd.h"
+#include "bgpd/bgp_fsm.h"
 
 #include "satnet_bgp.h"
 
@@ -53,6 +54,47 @@ DECLARE_HASH(satnet_peerlog, struct satnet_peerlog_entry, item,
 
 static struct satnet_peerlog_head peerlog;
 
+/* ring of removed peers, written at removed[removed_next] */
+static struct satnet_removed_peer removed[SATNET_BGP_REMOVED];
+static unsigned int removed_next, removed_count;
+
+static const char *reset_reason(const struct peer *peer)
+{
+	if (!peer->last_reset || peer->last_reset > PEER_DOWN_SOCKET_ERROR)
+		return "";
+	return peer_down_str[peer->last_reset];
+}
+
+static void note_removed(const struct peer *peer)
+{
+	struct satnet_removed_peer *r = &removed[removed_next];
+
+	memset(r, 0, sizeof(*r));
+	strlcpy(r->host, peer->conf_if ? peer->conf_if : peer->host,
+		sizeof(r->host));
+	strlcpy(r->vrf, peer->bgp && peer->bgp->name ? peer->bgp->name
+						     : "default",
+		sizeof(r->vrf));
+	r->as = peer->as;
+	r->when = time(NULL);
+	r->last_state = peer->ostatus;
+	strlcpy(r->reason, reset_reason(peer), sizeof(r->reason));
+	removed_next = (removed_next + 1) % SATNET_BGP_REMOVED;
+	if (removed_count < SATNET_BGP_REMOVED)
+		removed_count++;
+}
+
+unsigned int satnet_bgp_removed(struct satnet_removed_peer *out,
+				unsigned int max)
+{
+	unsigned int n = MIN(removed_count, max);
+
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = removed[(removed_next + SATNET_BGP_REMOVED - 1 - i)
+				 % SATNET_BGP_REMOVED];
+	return n;
+}
+
 static struct satnet_peerlog_entry *peerlog_find(const struct peer *peer)
 {
 	struct satnet_peerlog_entry key = { .peer = peer };
@@ -65,6 +107,10 @@ static int satnet_peer_status_changed(struct peer *peer)
 	struct satnet_peerlog_entry *e = peerlog_find(peer);
 
 	if (peer->status == Deleted) {
+		/* only configured neighbors: not the transient ones of an
+		 * accepted connection (bgp_accept makes a second peer) */
+		if (CHECK_FLAG(peer->flags, PEER_FLAG_CONFIG_NODE) && peer->host)
+			note_removed(peer);
 		if (e) {
 			satnet_peerlog_del(&peerlog, e);
 			XFREE(MTYPE_SATNET_PEERLOG, e);
@@ -81,6 +127,11 @@ static int satnet_peer_status_changed(struct peer *peer)
 		.from = peer->ostatus,
 		.to = peer->status,
 	};
+	/* a session going down carries why (bgpd set last_reset before
+	 * the FSM moved) */
+	if (peer->ostatus == Established)
+		strlcpy(e->ring[e->next].reason, reset_reason(peer),
+			sizeof(e->ring[e->next].reason));
 	e->next = (e->next + 1) % SATNET_BGP_TRANSITIONS;
 	if (e->count < SATNET_BGP_TRANSITIONS)
 		e->count++;
@@ -109,6 +160,7 @@ unsigned int satnet_bgp_transitions(const struct peer *peer,
 static int satnet_bgp_late_init(struct thread_master *tm)
 {
 	satnet_bgp_vty_init();
+	satnet_bgp_routes_init();
 	satnet_bgp_feed_init(tm);
 	return 0;
 }
@@ -128,6 +180,7 @@ static int satnet_bgp_module_init(void)
 {
 	satnet_peerlog_init(&peerlog);
 	hook_register(peer_status_changed, satnet_peer_status_changed);
+	satnet_bgp_feed_hooks();
 	hook_register(frr_late_init, satnet_bgp_late_init);
 	hook_register(frr_fini, satnet_bgp_fini);
 	return 0;

@@ -121,6 +121,10 @@ static json_object *peer_json(struct bgp *bgp, struct peer *peer)
 		json_object_string_add(je, "at", buf);
 		json_object_string_add(je, "from", peer_state(tr[i].from));
 		json_object_string_add(je, "to", peer_state(tr[i].to));
+		if (tr[i].reason[0])
+			json_object_string_add(je, "reason", tr[i].reason);
+		else
+			json_object_object_add(je, "reason", NULL);
 		json_object_array_add(jt, je);
 	}
 	json_object_object_add(jp, "transitions", jt);
@@ -130,7 +134,7 @@ static json_object *peer_json(struct bgp *bgp, struct peer *peer)
 static void peer_row(struct vty *vty, struct bgp *bgp, struct peer *peer)
 {
 	struct satnet_transition tr[1];
-	char since[64], local[64] = "-", last[96] = "-";
+	char since[64], local[64] = "-", last[192] = "-";
 	uint32_t rcvd, sent;
 
 	mono2iso(peer->uptime, since, sizeof(since));
@@ -141,8 +145,10 @@ static void peer_row(struct vty *vty, struct bgp *bgp, struct peer *peer)
 		char at[32];
 
 		wall2iso(tr[0].when, at, sizeof(at));
-		snprintf(last, sizeof(last), "%s->%s %s",
-			 peer_state(tr[0].from), peer_state(tr[0].to), at);
+		snprintf(last, sizeof(last), "%s->%s %s%s%s%s",
+			 peer_state(tr[0].from), peer_state(tr[0].to), at,
+			 tr[0].reason[0] ? " (" : "", tr[0].reason,
+			 tr[0].reason[0] ? ")" : "");
 	}
 	vty_out(vty, "%-16s %-10u %-8s %-12s %-20s %-16s %6u %6u  %s\n",
 		peer->conf_if ? peer->conf_if : peer->host, peer->as,
@@ -162,6 +168,8 @@ DEFPY(show_satnet_peers, show_satnet_peers_cmd,
 	struct peer *peer;
 	json_object *jpeers = NULL;
 	bool header = false;
+	struct satnet_removed_peer rm[SATNET_BGP_REMOVED];
+	unsigned int nrm, i;
 
 	if (json)
 		jpeers = json_object_new_array();
@@ -187,18 +195,95 @@ DEFPY(show_satnet_peers, show_satnet_peers_cmd,
 		}
 	}
 
+	nrm = satnet_bgp_removed(rm, array_size(rm));
 	if (json) {
 		json_object *j = json_object_new_object();
+		json_object *jr = json_object_new_array();
 
+		for (i = 0; i < nrm; i++) {
+			json_object *je = json_object_new_object();
+			char at[32];
+
+			wall2iso(rm[i].when, at, sizeof(at));
+			json_object_string_add(je, "remote", rm[i].host);
+			json_object_int_add(je, "remoteAs", rm[i].as);
+			json_object_string_add(je, "vrf", rm[i].vrf);
+			json_object_string_add(je, "removedAt", at);
+			json_object_string_add(je, "lastState",
+					       peer_state(rm[i].last_state));
+			json_object_string_add(je, "lastReset", rm[i].reason);
+			json_object_array_add(jr, je);
+		}
 		json_object_object_add(j, "peers", jpeers);
+		json_object_object_add(j, "removed", jr);
 		return vty_json(vty, j);
 	}
 	if (!header)
 		vty_out(vty, "No BGP peers configured\n");
+	if (nrm) {
+		vty_out(vty, "\nRemoved from the configuration:\n");
+		for (i = 0; i < nrm; i++) {
+			char at[32];
+
+			wall2iso(rm[i].when, at, sizeof(at));
+			vty_out(vty, "  %-16s %-10u %-8s at %s (was %s%s%s)\n",
+				rm[i].host, rm[i].as, rm[i].vrf, at,
+				peer_state(rm[i].last_state),
+				rm[i].reason[0] ? ", last reset: " : "",
+				rm[i].reason);
+		}
+	}
+	return CMD_SUCCESS;
+}
+
+DEFPY(show_satnet_feed, show_satnet_feed_cmd,
+      "show satnet feed [json]$json",
+      SHOW_STR
+      "satnet MPLS-VPN provider edge\n"
+      "The RD feed from bgpd to zebra: events, snapshots and their cost\n"
+      JSON_STR)
+{
+	struct satnet_feed_stats f;
+	bool connected;
+
+	satnet_bgp_feed_stats(&f, &connected);
+	if (json) {
+		json_object *j = json_object_new_object();
+		char at[32] = "";
+
+		json_object_boolean_add(j, "connected", connected);
+		json_object_int_add(j, "events", f.events);
+		json_object_int_add(j, "snapshots", f.snapshots);
+		json_object_int_add(j, "vrfsComputed", f.vrfs_computed);
+		json_object_int_add(j, "deferred", f.deferred);
+		json_object_int_add(j, "frames", f.frames);
+		json_object_int_add(j, "bytes", f.bytes);
+		json_object_int_add(j, "connects", f.connects);
+		json_object_int_add(j, "lastSnapshotUsec", f.last_us);
+		json_object_int_add(j, "maxSnapshotUsec", f.max_us);
+		json_object_int_add(j, "totalSnapshotUsec", f.total_us);
+		if (f.last_at) {
+			wall2iso(f.last_at, at, sizeof(at));
+			json_object_string_add(j, "lastSnapshotAt", at);
+		} else
+			json_object_object_add(j, "lastSnapshotAt", NULL);
+		return vty_json(vty, j);
+	}
+	vty_out(vty, "RD feed to zebra: %s\n",
+		connected ? "connected" : "not connected (retrying every second)");
+	vty_out(vty, "  change events %" PRIu64 ", snapshot runs %" PRIu64
+		     " (%" PRIu64 " VRFs computed, %" PRIu64
+		     " put off while selection was queued)\n",
+		f.events, f.snapshots, f.vrfs_computed, f.deferred);
+	vty_out(vty, "  frames %" PRIu64 " (%" PRIu64 " bytes), connections %" PRIu64 "\n",
+		f.frames, f.bytes, f.connects);
+	vty_out(vty, "  snapshot time: last %lu us, max %lu us, total %" PRIu64 " us\n",
+		f.last_us, f.max_us, f.total_us);
 	return CMD_SUCCESS;
 }
 
 void satnet_bgp_vty_init(void)
 {
 	install_element(VIEW_NODE, &show_satnet_peers_cmd);
+	install_element(VIEW_NODE, &show_satnet_feed_cmd);
 }
