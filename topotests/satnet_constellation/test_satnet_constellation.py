@@ -43,6 +43,10 @@ Asserted, in order:
  2. VPN pings both ways (video-source <-> video-server, ops1 <-> ops4), the
     BGP session and the label stacks satnet imposes (FRR's and the
     kernel's view);
+ 2b. `show satnet routes json` equals `show bgp ipv4 vpn json` route for
+    route per RD on both PEs, with labels from the right ranges; the VRF
+    view names the RD each route came from and the kernel's label stack
+    (checked against `ip -j route`);
  3. labelled packets on sat1's ISL toward sat2 and on transit sat2's ISL
     toward sat4 (tcpdump), with labels from the right satellites' ranges;
  4. VRF isolation: no ground station reaches the other VRF's hosts or any
@@ -318,6 +322,113 @@ def test_vpn_ping_both_ways():
         satnet.wait_until(
             lambda n=name: _path(n, "sat2"), timeout=30, what=name + " VPN path via sat2"
         )
+
+
+def _bgp_vpn_paths(router):
+    """{(rd, prefix): sorted [(next hop, valid, best, AS path, MED,
+    local-pref, peer)]} from bgpd's own `show bgp ipv4 vpn json`"""
+    data = satnet.vtysh_json(router, "show bgp ipv4 vpn json")
+    rds = data.get("routes", {}).get("routeDistinguishers", {})
+    return {
+        (rd, prefix): sorted(
+            (
+                p["nexthops"][0]["ip"] if p.get("nexthops") else None,
+                bool(p.get("valid")),
+                bool(p.get("bestpath")),
+                p.get("path", ""),
+                p.get("metric"),
+                p.get("locPrf"),
+                "local" if p.get("peerId") == "(unspec)" else p.get("peerId"),
+            )
+            for p in paths
+        )
+        for rd, prefixes in rds.items()
+        for prefix, paths in prefixes.items()
+    }
+
+
+def _satnet_vpn_paths(router):
+    "the same from `show satnet routes json`, and its JSON"
+    data = satnet.vtysh_json(router, "show satnet routes json")
+    out = {}
+    for rd, paths in data.get("routeDistinguishers", {}).items():
+        for p in paths:
+            out.setdefault((rd, p["prefix"]), []).append(
+                (p["nexthop"], p["valid"], p["best"], p["asPath"], p["med"],
+                 p["localPref"], p["peer"]))
+    for v in out.values():
+        v.sort()
+    assert data.get("totalPaths") == sum(len(v) for v in out.values()), data
+    return out, data
+
+
+def test_satnet_routes_per_rd():
+    """`show satnet routes` holds every VPN route per RD, equal to `show bgp
+    ipv4 vpn json` route for route; labels come from the right ranges; the
+    VRF view names the RD each route came from and the kernel's stack."""
+    tgen = _tgen()
+    for name, far in (("sat1", "sat4"), ("sat4", "sat1")):
+        router = tgen.gears[name]
+        own, far_lo = SATS[name][0], SATS[far][0]
+
+        def same(router=router):
+            bgp = _bgp_vpn_paths(router)
+            mine, _ = _satnet_vpn_paths(router)
+            if not bgp or bgp != mine:
+                return "bgp {} != satnet {}".format(bgp, mine)
+            return None
+
+        satnet.wait_until(same, timeout=30, what=name + " satnet routes = bgp vpn")
+        _, data = _satnet_vpn_paths(router)
+        rds = data["routeDistinguishers"]
+        # both PEs' RDs of both VRFs, each with its connected ground subnets
+        for lo in (own, far_lo):
+            for tag in ("10", "20"):
+                assert lo + ":" + tag in rds, (name, sorted(rds))
+        for p in rds[own + ":10"]:
+            assert p["peer"] == "local" and p["receivedLabel"] is None, p
+            assert _in(_range(name), p["localLabel"]), p
+        for p in rds[far_lo + ":10"]:
+            assert p["peer"] == far_lo and p["localLabel"] is None, p
+            assert _in(_range(far), p["receivedLabel"]), p
+            assert p["best"] and p["valid"] and p["nexthop"] == far_lo, p
+            assert "RT:65000:10" in p["extCommunities"], p
+        # one RD only
+        one = satnet.vtysh_json(router, "show satnet routes rd {}:20 json".format(far_lo))
+        assert list(one["routeDistinguishers"]) == [far_lo + ":20"], one
+
+        # the VRF view: imported from the far PE's RD, the kernel's stack
+        prefix = PATHS[name][0]
+        vrf = satnet.vtysh_json(router, "show satnet routes vrf video json")
+        assert vrf.get("tableId") == 10 and vrf.get("kernelError") is None, vrf
+        rows = [r for r in vrf["routes"] if r["prefix"] == prefix]
+        assert len(rows) == 1, vrf
+        row = rows[0]
+        assert row["importedFromRd"] == far_lo + ":10", row
+        assert _in(_range(far), row["vpnLabel"]), row
+        kernel = _vrf_route(router, "video", prefix)
+        assert row["kernel"] == "installed", row
+        assert row["kernelLabels"] == [kernel[2]], (row, kernel)
+        assert kernel[2][-1] == row["vpnLabel"], (row, kernel)
+        # zebra's module got the RD over the event-driven feed
+        def feed_rd(router=router, prefix=prefix, rd=far_lo + ":10"):
+            data = satnet.vtysh_json(router, "show satnet labels vrf video json")
+            imps = [i for i in data.get("impositions", []) if i.get("prefix") == prefix]
+            if [i.get("rd") for i in imps] != [rd]:
+                return "zebra's impositions for {}: {}".format(prefix, imps)
+            return None
+
+        satnet.wait_until(feed_rd, timeout=30, what=name + " RD in zebra's labels")
+        # while nothing changes the feed does no work: no snapshot runs
+        feed = satnet.vtysh_json(router, "show satnet feed json")
+        assert feed["connected"] and feed["snapshots"] >= 1, feed
+        time.sleep(3)
+        again = satnet.vtysh_json(router, "show satnet feed json")
+        assert again["snapshots"] == feed["snapshots"], (feed, again)
+        assert again["events"] == feed["events"], (feed, again)
+        # an unknown VRF is an error that names it
+        out = router.vtysh_cmd("show satnet routes vrf nosuch")
+        assert "No BGP instance for VRF nosuch" in out, out
 
 
 # ---------------------------------------------------------------- 3. MPLS on the wire
