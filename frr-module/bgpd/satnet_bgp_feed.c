@@ -59,9 +59,9 @@
 DEFINE_MTYPE_STATIC(SATNET_BGP, SATNET_FEED, "satnet feed to zebra");
 
 #define SATNET_FEED_SOCKET "satnet.sock" /* zebra/satnet_feed.h */
-#define SATNET_FEED_RETRY_SEC 1	/* connect attempts while zebra is away */
-#define SATNET_FEED_DELAY_MS 200	/* from the first change to a snapshot */
-#define SATNET_FEED_DIRTY_MAX 64	/* VRFs marked one by one; then all */
+#define SATNET_FEED_RETRY_SEC 1	 /* connect attempts while zebra is away */
+#define SATNET_FEED_DELAY_MS 200 /* from the first change to a snapshot */
+#define SATNET_FEED_DIRTY_MAX 64 /* VRFs marked one by one; then all */
 
 /* The last frame sent for a VRF on this connection. */
 struct sent_vrf {
@@ -82,7 +82,7 @@ static struct {
 	size_t n_sent;
 	struct snf_import *imp; /* scratch for one VRF */
 	size_t imp_cap;
-	int last_errno; /* of the last failed connect: log on change */
+	int last_errno;	  /* of the last failed connect: log on change */
 	time_t last_warn; /* a VRF that cannot be encoded */
 	bool stopping;
 	/* VRF instances changed since the last snapshot (compared as
@@ -91,7 +91,7 @@ static struct {
 	unsigned int n_dirty;
 	bool dirty_all;
 	struct satnet_feed_stats st;
-} sf = { .fd = -1 };
+} sf = {.fd = -1};
 
 static void feed_snap(struct thread *t);
 static void feed_retry(struct thread *t);
@@ -116,7 +116,8 @@ static void feed_reset(const char *why)
 
 /* --- output */
 
-static void out_append(uint8_t *frame, size_t len)
+/* queue @len bytes holding @frames frames */
+static void out_append(uint8_t *frame, size_t len, unsigned int frames)
 {
 	if (sf.len + len > sf.cap) {
 		sf.cap = MAX(sf.cap * 2, sf.len + len);
@@ -124,7 +125,7 @@ static void out_append(uint8_t *frame, size_t len)
 	}
 	memcpy(sf.out + sf.len, frame, len);
 	sf.len += len;
-	sf.st.frames++;
+	sf.st.frames += frames;
 	sf.st.bytes += len;
 }
 
@@ -135,8 +136,7 @@ static void feed_flush(void)
 	ssize_t n;
 
 	while (sf.off < sf.len) {
-		n = send(sf.fd, sf.out + sf.off, sf.len - sf.off,
-			 MSG_NOSIGNAL);
+		n = send(sf.fd, sf.out + sf.off, sf.len - sf.off, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (ERRNO_IO_RETRY(errno)) {
 				thread_add_write(sf.master, feed_write, NULL,
@@ -179,7 +179,7 @@ static void feed_read(struct thread *t)
 
 static bool feed_connect(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	uint8_t *frame;
 	size_t len;
 	int fd, err;
@@ -201,7 +201,7 @@ static bool feed_connect(void)
 	thread_add_read(sf.master, feed_read, NULL, fd, &sf.t_read);
 	sf.st.connects++;
 	if (snf_encode_hello("bgpd", &frame, &len) == 0) {
-		out_append(frame, len);
+		out_append(frame, len, 1);
 		free(frame);
 	}
 	sf.dirty_all = true;
@@ -209,8 +209,9 @@ static bool feed_connect(void)
 fail:
 	/* zebra not (yet) listening is normal at start: say it once */
 	if (err != sf.last_errno)
-		zlog_info("satnet feed: cannot connect to zebra at %s: %s (retrying every %ds)",
-			  sf.path, safe_strerror(err), SATNET_FEED_RETRY_SEC);
+		zlog_info(
+			"satnet feed: cannot connect to zebra at %s: %s (retrying every %ds)",
+			sf.path, safe_strerror(err), SATNET_FEED_RETRY_SEC);
 	sf.last_errno = err;
 	return false;
 }
@@ -223,8 +224,16 @@ static void imp_add(const struct prefix *p, const struct prefix_rd *prd,
 	struct snf_import *o;
 	char pfx[PREFIX2STR_BUFFER], rd[RD_ADDRSTRLEN];
 
-	if (*n == SNF_MAX_IMPORTS)
+	if (*n == SNF_VRF_MAX_IMPORTS) {
+		/* zebra shows the rest without an RD (not a guessed one) */
+		if (monotime(NULL) - sf.last_warn >= 60) {
+			zlog_warn(
+				"satnet feed: a VRF has more than %d imported routes; the RDs of the others are not sent",
+				SNF_VRF_MAX_IMPORTS);
+			sf.last_warn = monotime(NULL);
+		}
 		return;
+	}
 	if (*n == sf.imp_cap) {
 		sf.imp_cap = MAX(64, sf.imp_cap * 2);
 		sf.imp = XREALLOC(MTYPE_SATNET_FEED, sf.imp,
@@ -263,14 +272,13 @@ static void vrf_imports(struct bgp *bgp, afi_t afi, size_t *n)
 			struct bgp_dest *pdest;
 			mpls_label_t label;
 
-			if (!CHECK_FLAG(pi->flags, BGP_PATH_SELECTED)
-			    || pi->sub_type != BGP_ROUTE_IMPORTED || !pi->extra
-			    || !pi->extra->parent)
+			if (!CHECK_FLAG(pi->flags, BGP_PATH_SELECTED) ||
+			    pi->sub_type != BGP_ROUTE_IMPORTED || !pi->extra ||
+			    !pi->extra->parent)
 				continue;
 			parent = pi->extra->parent;
-			if (!parent->net || !parent->net->pdest
-			    || bgp_dest_table(parent->net)->safi
-				       != SAFI_MPLS_VPN)
+			if (!parent->net || !parent->net->pdest ||
+			    bgp_dest_table(parent->net)->safi != SAFI_MPLS_VPN)
 				continue;
 			pdest = parent->net->pdest;
 			/* the VPN route's label (the import copies it) */
@@ -322,12 +330,14 @@ static void vrf_send(struct bgp *bgp)
 	vrf_imports(bgp, AFI_IP6, &v.n_imports);
 	v.imports = sf.imp;
 
-	ret = snf_encode_vrf(&v, &frame, &len);
+	/* in parts when it does not fit one frame (zebra assembles them) */
+	ret = snf_encode_vrf_parts(&v, SNF_PART_IMPORTS, &frame, &len);
 	if (ret) {
 		/* every second until it changes: say it once a minute */
 		if (monotime(NULL) - sf.last_warn >= 60) {
-			zlog_warn("satnet feed: VRF %s not sent: %s (%zu imports)",
-				  v.name, safe_strerror(-ret), v.n_imports);
+			zlog_warn(
+				"satnet feed: VRF %s not sent: %s (%zu imports)",
+				v.name, safe_strerror(-ret), v.n_imports);
 			sf.last_warn = monotime(NULL);
 		}
 		return;
@@ -345,7 +355,10 @@ static void vrf_send(struct bgp *bgp)
 		memset(s, 0, sizeof(*s));
 		strlcpy(s->name, v.name, sizeof(s->name));
 	}
-	out_append(frame, len);
+	out_append(frame, len,
+		   v.n_imports ? (v.n_imports + SNF_PART_IMPORTS - 1) /
+					 SNF_PART_IMPORTS
+			       : 1);
 	XFREE(MTYPE_SATNET_FEED, s->frame);
 	s->frame = XMALLOC(MTYPE_SATNET_FEED, len);
 	memcpy(s->frame, frame, len);
@@ -377,9 +390,9 @@ static void feed_snapshot(void)
 	for (ALL_LIST_ELEMENTS_RO(bm->bgp, node, bgp)) {
 		struct sent_vrf *s;
 
-		if (bgp->inst_type != BGP_INSTANCE_TYPE_VRF || !bgp->name
-		    || CHECK_FLAG(bgp->flags, BGP_FLAG_DELETE_IN_PROGRESS)
-		    || !snf_vrf_name_valid(bgp->name))
+		if (bgp->inst_type != BGP_INSTANCE_TYPE_VRF || !bgp->name ||
+		    CHECK_FLAG(bgp->flags, BGP_FLAG_DELETE_IN_PROGRESS) ||
+		    !snf_vrf_name_valid(bgp->name))
 			continue;
 		if (is_dirty(bgp)) {
 			vrf_send(bgp);
@@ -395,7 +408,7 @@ static void feed_snapshot(void)
 		if (sf.sent[i].seen)
 			continue;
 		if (snf_encode_vrf_gone(sf.sent[i].name, &frame, &len) == 0) {
-			out_append(frame, len);
+			out_append(frame, len, 1);
 			free(frame);
 		}
 		XFREE(MTYPE_SATNET_FEED, sf.sent[i].frame);
@@ -421,8 +434,8 @@ static bool selection_pending(void)
 	struct bgp *bgp;
 
 	for (ALL_LIST_ELEMENTS_RO(bm->bgp, node, bgp))
-		if (bgp->process_queue
-		    && work_queue_item_count(bgp->process_queue))
+		if (bgp->process_queue &&
+		    work_queue_item_count(bgp->process_queue))
 			return true;
 	return false;
 }
@@ -483,8 +496,8 @@ static void feed_mark_table(const struct bgp *bgp, safi_t safi)
 {
 	if (safi == SAFI_MPLS_VPN)
 		feed_mark(NULL);
-	else if (safi == SAFI_UNICAST && bgp
-		 && bgp->inst_type == BGP_INSTANCE_TYPE_VRF)
+	else if (safi == SAFI_UNICAST && bgp &&
+		 bgp->inst_type == BGP_INSTANCE_TYPE_VRF)
 		feed_mark(bgp);
 }
 
@@ -520,7 +533,7 @@ static int feed_inst_changed(struct bgp *bgp)
 /* A configuration command through a vty (vtysh): an export RD set on a VRF
  * with nothing to export yet moves no path. Config files are covered by
  * bgp_config_end. Declared in lib/command.c, not in a header. */
-DECLARE_KOOH(cmd_execute_done, (struct vty *vty, const char *cmd_exec),
+DECLARE_KOOH(cmd_execute_done, (struct vty * vty, const char *cmd_exec),
 	     (vty, cmd_exec));
 
 static int feed_cmd_done(struct vty *vty, const char *cmd_exec)
@@ -550,10 +563,10 @@ void satnet_bgp_feed_init(struct thread_master *tm)
 {
 	sf.master = tm;
 	if ((size_t)snprintf(sf.path, sizeof(sf.path), "%s/%s", frr_vtydir,
-			     SATNET_FEED_SOCKET)
-	    >= sizeof(sf.path)) {
-		zlog_err("satnet feed: socket path %s/%s is too long: no RDs for zebra",
-			 frr_vtydir, SATNET_FEED_SOCKET);
+			     SATNET_FEED_SOCKET) >= sizeof(sf.path)) {
+		zlog_err(
+			"satnet feed: socket path %s/%s is too long: no RDs for zebra",
+			frr_vtydir, SATNET_FEED_SOCKET);
 		return;
 	}
 	thread_add_timer(tm, feed_retry, NULL, SATNET_FEED_RETRY_SEC,

@@ -78,9 +78,9 @@ bool snf_rd_valid(const char *rd)
 			return false;
 		memcpy(ip, rd, left);
 		ip[left] = '\0';
-		return inet_pton(AF_INET, ip, &a) == 1
-		       && parse_uint(colon + 1, strlen(colon + 1), UINT16_MAX,
-				     &nn);
+		return inet_pton(AF_INET, ip, &a) == 1 &&
+		       parse_uint(colon + 1, strlen(colon + 1), UINT16_MAX,
+				  &nn);
 	}
 	if (!parse_uint(rd, left, UINT32_MAX, &asn))
 		return false;
@@ -126,8 +126,8 @@ int snf_prefix_canon(const char *in, char *out, size_t outlen)
 			return -1;
 	if (!inet_ntop(family, bytes, buf, sizeof(buf)))
 		return -1;
-	if ((size_t)snprintf(out, outlen, "%s/%u", buf, (unsigned int)plen)
-	    >= outlen)
+	if ((size_t)snprintf(out, outlen, "%s/%u", buf, (unsigned int)plen) >=
+	    outlen)
 		return -1;
 	return 0;
 }
@@ -168,51 +168,110 @@ int snf_encode_hello(const char *daemon, uint8_t **frame, size_t *len)
 	return frame_pack(&ev, frame, len);
 }
 
-int snf_encode_vrf(const struct snf_vrf *vrf, uint8_t **frame, size_t *len)
+/* Every field of @vrf the decoder checks, for @max imports at most. */
+static bool vrf_fields_valid(const struct snf_vrf *vrf, size_t max)
+{
+	char canon[SNF_PREFIX_LEN];
+
+	if (!snf_vrf_name_valid(vrf->name) ||
+	    (vrf->export_rd[0] && !snf_rd_valid(vrf->export_rd)) ||
+	    vrf->n_imports > max)
+		return false;
+	for (size_t i = 0; i < vrf->n_imports; i++) {
+		const struct snf_import *in = &vrf->imports[i];
+
+		if (snf_prefix_canon(in->prefix, canon, sizeof(canon)) ||
+		    !snf_rd_valid(in->rd) || in->label > SNF_LABEL_MAX)
+			return false;
+	}
+	return true;
+}
+
+/* One frame: imports [first, first + count) of @vrf (checked). */
+static int encode_slice(const struct snf_vrf *vrf, size_t first, size_t count,
+			bool more, uint8_t **frame, size_t *len)
 {
 	Satnet__Event ev = SATNET__EVENT__INIT;
 	Satnet__VrfSnapshot s = SATNET__VRF_SNAPSHOT__INIT;
 	Satnet__VpnImport *imp = NULL, **ptrs = NULL;
-	char canon[SNF_PREFIX_LEN];
 	int ret;
 
-	if (!snf_vrf_name_valid(vrf->name)
-	    || (vrf->export_rd[0] && !snf_rd_valid(vrf->export_rd))
-	    || vrf->n_imports > SNF_MAX_IMPORTS)
-		return -EINVAL;
-	for (size_t i = 0; i < vrf->n_imports; i++) {
-		const struct snf_import *in = &vrf->imports[i];
-
-		if (snf_prefix_canon(in->prefix, canon, sizeof(canon))
-		    || !snf_rd_valid(in->rd) || in->label > SNF_LABEL_MAX)
-			return -EINVAL;
-	}
-	if (vrf->n_imports) {
-		imp = calloc(vrf->n_imports, sizeof(*imp));
-		ptrs = calloc(vrf->n_imports, sizeof(*ptrs));
+	if (count) {
+		imp = calloc(count, sizeof(*imp));
+		ptrs = calloc(count, sizeof(*ptrs));
 		if (!imp || !ptrs) {
 			free(imp);
 			free(ptrs);
 			return -ENOMEM;
 		}
 	}
-	for (size_t i = 0; i < vrf->n_imports; i++) {
+	for (size_t i = 0; i < count; i++) {
+		const struct snf_import *in = &vrf->imports[first + i];
+
 		satnet__vpn_import__init(&imp[i]);
-		imp[i].prefix = (char *)vrf->imports[i].prefix;
-		imp[i].rd = (char *)vrf->imports[i].rd;
-		imp[i].label = vrf->imports[i].label;
+		imp[i].prefix = (char *)in->prefix;
+		imp[i].rd = (char *)in->rd;
+		imp[i].label = in->label;
 		ptrs[i] = &imp[i];
 	}
 	s.vrf = (char *)vrf->name;
 	s.export_rd = vrf->export_rd[0] ? (char *)vrf->export_rd : NULL;
-	s.n_imports = vrf->n_imports;
+	s.n_imports = count;
 	s.imports = ptrs;
+	s.has_more = more;
+	s.more = more;
 	ev.body_case = SATNET__EVENT__BODY_VRF_SNAPSHOT;
 	ev.vrf_snapshot = &s;
 	ret = frame_pack(&ev, frame, len);
 	free(imp);
 	free(ptrs);
 	return ret;
+}
+
+int snf_encode_vrf(const struct snf_vrf *vrf, uint8_t **frame, size_t *len)
+{
+	if (!vrf_fields_valid(vrf, SNF_MAX_IMPORTS))
+		return -EINVAL;
+	return encode_slice(vrf, 0, vrf->n_imports, vrf->more, frame, len);
+}
+
+int snf_encode_vrf_parts(const struct snf_vrf *vrf, size_t part,
+			 uint8_t **frames, size_t *len)
+{
+	uint8_t *all = NULL, *f, *grown;
+	size_t used = 0, flen, first = 0;
+	int ret;
+
+	if (!part)
+		part = SNF_PART_IMPORTS;
+	if (part > SNF_MAX_IMPORTS ||
+	    !vrf_fields_valid(vrf, SNF_VRF_MAX_IMPORTS))
+		return -EINVAL;
+	do {
+		size_t left = vrf->n_imports - first;
+		size_t count = left < part ? left : part;
+		bool more = first + count < vrf->n_imports;
+
+		ret = encode_slice(vrf, first, count, more, &f, &flen);
+		if (ret) {
+			free(all);
+			return ret;
+		}
+		grown = realloc(all, used + flen);
+		if (!grown) {
+			free(f);
+			free(all);
+			return -ENOMEM;
+		}
+		all = grown;
+		memcpy(all + used, f, flen);
+		used += flen;
+		free(f);
+		first += count;
+	} while (first < vrf->n_imports);
+	*frames = all;
+	*len = used;
+	return 0;
 }
 
 int snf_encode_vrf_gone(const char *vrf, uint8_t **frame, size_t *len)
@@ -274,6 +333,7 @@ static int decode_vrf(const Satnet__VrfSnapshot *s, struct snf_vrf *out,
 	if (s->n_imports > SNF_MAX_IMPORTS)
 		return refuse(why, whylen, "VRF %s: %zu imports (at most %d)",
 			      out->name, s->n_imports, SNF_MAX_IMPORTS);
+	out->more = s->has_more && s->more;
 	if (!s->n_imports)
 		return 0;
 	out->imports = calloc(s->n_imports, sizeof(*out->imports));
@@ -305,28 +365,29 @@ static int decode_vrf(const Satnet__VrfSnapshot *s, struct snf_vrf *out,
 	return 0;
 }
 
-static int decode_event(const Satnet__Event *ev, struct snf_msg *msg,
-			char *why, size_t whylen)
+static int decode_event(const Satnet__Event *ev, struct snf_msg *msg, char *why,
+			size_t whylen)
 {
 	char ex[24];
 
 	switch (ev->body_case) {
 	case SATNET__EVENT__BODY_HELLO:
-		if (!ev->hello->daemon[0]
-		    || strlen(ev->hello->daemon) >= SNF_DAEMON_LEN)
+		if (!ev->hello->daemon[0] ||
+		    strlen(ev->hello->daemon) >= SNF_DAEMON_LEN)
 			return refuse(why, whylen, "hello: bad daemon name");
 		msg->type = SNF_HELLO;
 		msg->version = ev->hello->version;
-		strcpy(msg->daemon, excerpt(ev->hello->daemon, ex,
-					    sizeof(msg->daemon)));
+		strcpy(msg->daemon,
+		       excerpt(ev->hello->daemon, ex, sizeof(msg->daemon)));
 		return 0;
 	case SATNET__EVENT__BODY_VRF_SNAPSHOT:
 		msg->type = SNF_VRF_SNAPSHOT;
 		return decode_vrf(ev->vrf_snapshot, &msg->vrf, why, whylen);
 	case SATNET__EVENT__BODY_VRF_GONE:
 		if (!snf_vrf_name_valid(ev->vrf_gone->vrf))
-			return refuse(why, whylen, "VRF gone: bad VRF name \"%s\"",
-				      excerpt(ev->vrf_gone->vrf, ex, sizeof(ex)));
+			return refuse(
+				why, whylen, "VRF gone: bad VRF name \"%s\"",
+				excerpt(ev->vrf_gone->vrf, ex, sizeof(ex)));
 		msg->type = SNF_VRF_GONE;
 		strcpy(msg->vrf.name, ev->vrf_gone->vrf);
 		return 0;
@@ -352,8 +413,8 @@ int snf_decode_frame(const uint8_t *buf, size_t have, size_t *used,
 			*need = SNF_HDR_LEN;
 		return 0;
 	}
-	n = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16
-	    | (uint32_t)buf[2] << 8 | buf[3];
+	n = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 |
+	    (uint32_t)buf[2] << 8 | buf[3];
 	if (n > SNF_FRAME_MAX)
 		return refuse(why, whylen,
 			      "frame of %" PRIu32 " bytes (at most %d)", n,
@@ -365,9 +426,9 @@ int snf_decode_frame(const uint8_t *buf, size_t have, size_t *used,
 	}
 	ev = satnet__event__unpack(NULL, n, buf + SNF_HDR_LEN);
 	if (!ev)
-		return refuse(why, whylen,
-			      "frame of %" PRIu32 " bytes is not a satnet event",
-			      n);
+		return refuse(
+			why, whylen,
+			"frame of %" PRIu32 " bytes is not a satnet event", n);
 	ret = decode_event(ev, msg, why, whylen);
 	satnet__event__free_unpacked(ev, NULL);
 	if (ret) {
@@ -383,4 +444,78 @@ void snf_msg_free(struct snf_msg *msg)
 	free(msg->vrf.imports);
 	msg->vrf.imports = NULL;
 	msg->vrf.n_imports = 0;
+}
+
+/* --- snapshots in parts (receiver) */
+
+int snf_asm_add(struct snf_asm *a, struct snf_vrf *part, struct snf_vrf *out,
+		char *why, size_t whylen)
+{
+	struct snf_import *grown;
+	size_t total;
+
+	if (a->cur.name[0] && strcmp(a->cur.name, part->name)) {
+		refuse(why, whylen,
+		       "VRF %s: snapshot part while VRF %s's has %zu routes and is not complete",
+		       part->name, a->cur.name, a->cur.n_imports);
+		snf_asm_free(a);
+		return -1;
+	}
+	if (!a->cur.name[0] && !part->more) {
+		/* whole in one frame */
+		*out = *part;
+		part->imports = NULL;
+		part->n_imports = 0;
+		return 1;
+	}
+	total = a->cur.n_imports + part->n_imports;
+	if (total > SNF_VRF_MAX_IMPORTS) {
+		refuse(why, whylen, "VRF %s: snapshot of more than %d routes",
+		       part->name, SNF_VRF_MAX_IMPORTS);
+		snf_asm_free(a);
+		return -1;
+	}
+	if (!a->cur.name[0]) {
+		strcpy(a->cur.name, part->name);
+		strcpy(a->cur.export_rd, part->export_rd);
+	}
+	if (total > a->cap) {
+		size_t cap = a->cap * 2 > total ? a->cap * 2 : total;
+
+		grown = realloc(a->cur.imports, cap * sizeof(*grown));
+		if (!grown) {
+			refuse(why, whylen,
+			       "VRF %s: out of memory for %zu routes",
+			       part->name, total);
+			snf_asm_free(a);
+			return -1;
+		}
+		a->cur.imports = grown;
+		a->cap = cap;
+	}
+	if (part->n_imports)
+		memcpy(a->cur.imports + a->cur.n_imports, part->imports,
+		       part->n_imports * sizeof(*part->imports));
+	a->cur.n_imports = total;
+	free(part->imports);
+	part->imports = NULL;
+	part->n_imports = 0;
+	if (part->more)
+		return 0;
+	*out = a->cur;
+	out->more = false;
+	memset(a, 0, sizeof(*a));
+	return 1;
+}
+
+void snf_asm_drop(struct snf_asm *a, const char *vrf)
+{
+	if (a->cur.name[0] && !strcmp(a->cur.name, vrf))
+		snf_asm_free(a);
+}
+
+void snf_asm_free(struct snf_asm *a)
+{
+	free(a->cur.imports);
+	memset(a, 0, sizeof(*a));
 }

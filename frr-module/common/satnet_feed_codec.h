@@ -22,28 +22,35 @@
 
 #define SNF_VERSION 1
 #define SNF_HDR_LEN 4
-#define SNF_FRAME_MAX (1024 * 1024)	/* payload bytes */
-#define SNF_MAX_IMPORTS 100000		/* routes in one VRF snapshot */
-#define SNF_VRF_LEN 16			/* IFNAMSIZ: 15 characters + NUL */
-#define SNF_RD_LEN 24			/* "255.255.255.255:65535" */
-#define SNF_PREFIX_LEN 52		/* INET6_ADDRSTRLEN + "/128" */
+#define SNF_FRAME_MAX (1024 * 1024) /* payload bytes */
+#define SNF_MAX_IMPORTS 100000	    /* routes in one frame */
+/* Routes in one part of a VRF snapshot as the sender cuts it: at the
+ * longest IPv6 prefix and RD a part stays well below SNF_FRAME_MAX. */
+#define SNF_PART_IMPORTS 8192
+/* Routes of one VRF snapshot, all parts: what a receiver will assemble
+ * (bounds its memory: ~80 bytes a route). */
+#define SNF_VRF_MAX_IMPORTS 1000000
+#define SNF_VRF_LEN 16	  /* IFNAMSIZ: 15 characters + NUL */
+#define SNF_RD_LEN 24	  /* "255.255.255.255:65535" */
+#define SNF_PREFIX_LEN 52 /* INET6_ADDRSTRLEN + "/128" */
 #define SNF_DAEMON_LEN 16
 #define SNF_WHY_LEN 128
 #define SNF_LABEL_MAX 0xfffffu
 
 /* A route the VRF imported from the VPN table (selected). */
 struct snf_import {
-	char prefix[SNF_PREFIX_LEN];	/* canonical: "203.0.113.16/28" */
-	char rd[SNF_RD_LEN];		/* RD of the VPN route */
-	uint32_t label;			/* its VPN label */
+	char prefix[SNF_PREFIX_LEN]; /* canonical: "203.0.113.16/28" */
+	char rd[SNF_RD_LEN];	     /* RD of the VPN route */
+	uint32_t label;		     /* its VPN label */
 };
 
 /* Everything the sender knows of one VRF. */
 struct snf_vrf {
 	char name[SNF_VRF_LEN];
-	char export_rd[SNF_RD_LEN];	/* "" when none is configured */
+	char export_rd[SNF_RD_LEN]; /* "" when none is configured */
 	size_t n_imports;
-	struct snf_import *imports;	/* malloc()ed by the decoder */
+	struct snf_import *imports; /* malloc()ed by the decoder */
+	bool more;		    /* a part: more of it follows */
 };
 
 enum snf_type {
@@ -78,6 +85,16 @@ extern int snf_encode_hello(const char *daemon, uint8_t **frame, size_t *len);
 extern int snf_encode_vrf(const struct snf_vrf *vrf, uint8_t **frame,
 			  size_t *len);
 extern int snf_encode_vrf_gone(const char *vrf, uint8_t **frame, size_t *len);
+/*
+ * A whole VRF snapshot of any size up to SNF_VRF_MAX_IMPORTS as frames of
+ * at most @part imports each (0: SNF_PART_IMPORTS), all but the last with
+ * `more` set, concatenated in one buffer *frames of *len bytes (one frame
+ * when it fits, also for no imports). Every field is checked before the
+ * first frame is built: nothing is encoded when one is bad. Errors as
+ * snf_encode_vrf's.
+ */
+extern int snf_encode_vrf_parts(const struct snf_vrf *vrf, size_t part,
+				uint8_t **frames, size_t *len);
 
 /*
  * Decode the first frame in buf[0..have). Returns 1 with *msg filled and
@@ -90,5 +107,27 @@ extern int snf_decode_frame(const uint8_t *buf, size_t have, size_t *used,
 			    size_t *need, struct snf_msg *msg, char *why,
 			    size_t whylen);
 extern void snf_msg_free(struct snf_msg *msg);
+
+/*
+ * The receiver's side of snapshots in parts, for one connection: parts
+ * of one VRF are collected until the last one. snf_asm_add() takes a
+ * decoded SNF_VRF_SNAPSHOT (its imports move into the assembler, msg's
+ * are cleared) and returns 1 when @out holds a whole snapshot (the
+ * caller owns out->imports, free()), 0 when more parts are awaited, -1
+ * when the part cannot belong to the snapshot being collected (another
+ * VRF's part arrived before its last part, or the total is above
+ * SNF_VRF_MAX_IMPORTS), with the reason in why: the stream is out of
+ * order, close it. A whole snapshot in one frame passes straight
+ * through. snf_asm_drop() forgets a VRF's incomplete snapshot (it went
+ * away); snf_asm_free() all of it.
+ */
+struct snf_asm {
+	struct snf_vrf cur; /* the parts so far; cur.name "" when none */
+	size_t cap;
+};
+extern int snf_asm_add(struct snf_asm *a, struct snf_vrf *part,
+		       struct snf_vrf *out, char *why, size_t whylen);
+extern void snf_asm_drop(struct snf_asm *a, const char *vrf);
+extern void snf_asm_free(struct snf_asm *a);
 
 #endif /* SATNET_FEED_CODEC_H */

@@ -49,6 +49,7 @@ struct feed_client {
 	char daemon[SNF_DAEMON_LEN]; /* from its hello; "" before */
 	uint32_t version;
 	uint64_t frames;
+	struct snf_asm parts; /* a VRF snapshot arriving in parts */
 };
 
 struct feed_vrf {
@@ -73,14 +74,15 @@ static struct {
 	char last_error[SNF_WHY_LEN + 32];
 	time_t last_log;
 	uint64_t suppressed;
-} feed = { .lfd = -1 };
+} feed = {.lfd = -1};
 
 static void feed_accept(struct thread *t);
 static void feed_read(struct thread *t);
 
 /* A warning, at most once every SATNET_FEED_LOG_SEC; also kept for
  * `show satnet`. */
-static void feed_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void feed_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 static void feed_error(const char *fmt, ...)
 {
 	time_t now = monotime(NULL);
@@ -141,8 +143,8 @@ static void vrf_store(const struct snf_vrf *in, unsigned int client)
 	v->client = client;
 	v->n = in->n_imports;
 	if (v->n) {
-		v->imports = XMALLOC(MTYPE_SATNET_FEED,
-				     v->n * sizeof(*v->imports));
+		v->imports =
+			XMALLOC(MTYPE_SATNET_FEED, v->n * sizeof(*v->imports));
 		memcpy(v->imports, in->imports, v->n * sizeof(*v->imports));
 		qsort(v->imports, v->n, sizeof(*v->imports), import_cmp);
 	}
@@ -186,14 +188,19 @@ static void client_close(struct feed_client *c)
 	THREAD_OFF(c->t_read);
 	close(c->fd);
 	vrfs_drop_client(c->id);
+	snf_asm_free(&c->parts);
 	feed.disconnects++;
 	XFREE(MTYPE_SATNET_FEED, c->buf);
 	XFREE(MTYPE_SATNET_FEED, c);
 }
 
-static void client_apply(struct feed_client *c, const struct snf_msg *m)
+/* 0, or -1 with the reason in why when the stream is out of order */
+static int client_apply(struct feed_client *c, struct snf_msg *m, char *why,
+			size_t whylen)
 {
+	struct snf_vrf whole;
 	struct feed_vrf *v;
+	int ret;
 
 	switch (m->type) {
 	case SNF_HELLO:
@@ -203,14 +210,23 @@ static void client_apply(struct feed_client *c, const struct snf_msg *m)
 			  c->version);
 		break;
 	case SNF_VRF_SNAPSHOT:
-		vrf_store(&m->vrf, c->id);
+		/* a big VRF comes in parts: stored when the last one is in */
+		ret = snf_asm_add(&c->parts, &m->vrf, &whole, why, whylen);
+		if (ret < 0)
+			return -1;
+		if (ret == 1) {
+			vrf_store(&whole, c->id);
+			free(whole.imports);
+		}
 		break;
 	case SNF_VRF_GONE:
+		snf_asm_drop(&c->parts, m->vrf.name);
 		v = vrf_find(m->vrf.name);
 		if (v)
 			vrf_del(v);
 		break;
 	}
+	return 0;
 }
 
 /* Decode what is buffered. 0 to keep reading, -1 when @c was closed. */
@@ -221,11 +237,12 @@ static int client_drain(struct feed_client *c)
 	size_t used = 0, off = 0, need = 0;
 	int ret;
 
-	while ((ret = snf_decode_frame(c->buf + off, c->len - off, &used,
-				       &need, &m, why, sizeof(why)))
-	       == 1) {
-		client_apply(c, &m);
+	while ((ret = snf_decode_frame(c->buf + off, c->len - off, &used, &need,
+				       &m, why, sizeof(why))) == 1) {
+		ret = client_apply(c, &m, why, sizeof(why));
 		snf_msg_free(&m);
+		if (ret < 0)
+			break;
 		off += used;
 		c->frames++;
 		feed.frames++;
@@ -274,9 +291,10 @@ static void feed_read(struct thread *t)
 		if (n == 0) {
 			if (c->len) {
 				feed.dropped++;
-				feed_error("%s: connection closed inside a frame (%zu bytes of it)",
-					   c->daemon[0] ? c->daemon : "client",
-					   c->len);
+				feed_error(
+					"%s: connection closed inside a frame (%zu bytes of it)",
+					c->daemon[0] ? c->daemon : "client",
+					c->len);
 			} else
 				zlog_info("satnet feed: %s disconnected",
 					  c->daemon[0] ? c->daemon : "client");
@@ -328,13 +346,12 @@ static void feed_accept(struct thread *t)
 
 static int feed_listen(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct stat st;
 	int fd;
 
-	if ((size_t)snprintf(feed.path, sizeof(feed.path), "%s/%s",
-			     frr_vtydir, SATNET_FEED_SOCKET)
-	    >= sizeof(feed.path)) {
+	if ((size_t)snprintf(feed.path, sizeof(feed.path), "%s/%s", frr_vtydir,
+			     SATNET_FEED_SOCKET) >= sizeof(feed.path)) {
 		snprintf(feed.listen_error, sizeof(feed.listen_error),
 			 "socket path too long");
 		return -1;
@@ -346,8 +363,8 @@ static int feed_listen(void)
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0)
 		goto fail;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0
-	    || chmod(feed.path, 0660) < 0 || listen(fd, 4) < 0) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(feed.path, 0660) < 0 || listen(fd, 4) < 0) {
 		int err = errno;
 
 		close(fd);
@@ -363,8 +380,9 @@ static int feed_listen(void)
 fail:
 	snprintf(feed.listen_error, sizeof(feed.listen_error), "%s: %s",
 		 feed.path, safe_strerror(errno));
-	zlog_err("satnet feed: cannot listen on %s: no RDs from bgpd in show satnet labels",
-		 feed.listen_error);
+	zlog_err(
+		"satnet feed: cannot listen on %s: no RDs from bgpd in show satnet labels",
+		feed.listen_error);
 	return -1;
 }
 
@@ -458,9 +476,12 @@ void satnet_feed_show(struct vty *vty)
 		vty_out(vty, "  bgpd feed        NOT LISTENING: %s\n",
 			feed.listen_error);
 	else
-		vty_out(vty, "  bgpd feed        %s, %zu client(s), %zu VRF(s)\n",
+		vty_out(vty,
+			"  bgpd feed        %s, %zu client(s), %zu VRF(s)\n",
 			feed.path, feed_clients(), feed.n_vrfs);
-	vty_out(vty, "                   frames %" PRIu64 ", dropped %" PRIu64 ", connects %" PRIu64 ", refused %" PRIu64 "%s%s\n",
+	vty_out(vty,
+		"                   frames %" PRIu64 ", dropped %" PRIu64
+		", connects %" PRIu64 ", refused %" PRIu64 "%s%s\n",
 		feed.frames, feed.dropped, feed.connects, feed.refused,
 		feed.last_error[0] ? ", last error: " : "", feed.last_error);
 }

@@ -8,6 +8,8 @@
  * event, an event without or with an unknown body, and events whose
  * fields are out of bounds (crafted with protobuf-c directly, as a buggy
  * or hostile sender would) are refused with a reason naming the problem.
+ * A VRF too big for one frame goes in parts and is assembled whole; parts
+ * out of order are refused.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,22 +25,21 @@
 #include "satnet_feed_codec.h"
 
 static const struct snf_import imports[] = {
-	{ "203.0.113.16/28", "65000:3", 3001 },
-	{ "2001:db8:0:1::/64", "192.0.2.3:7", 0xfffff },
-	{ "198.51.100.0/24", "4200000000:1", 16 },
+	{"203.0.113.16/28", "65000:3", 3001},
+	{"2001:db8:0:1::/64", "192.0.2.3:7", 0xfffff},
+	{"198.51.100.0/24", "4200000000:1", 16},
 };
 
 static struct snf_vrf sample_vrf(void)
 {
-	struct snf_vrf v = { .name = "cust", .export_rd = "65000:1" };
+	struct snf_vrf v = {.name = "cust", .export_rd = "65000:1"};
 
 	v.imports = (struct snf_import *)imports;
 	v.n_imports = sizeof(imports) / sizeof(imports[0]);
 	return v;
 }
 
-static int decode(const uint8_t *buf, size_t len, struct snf_msg *m,
-		  char *why)
+static int decode(const uint8_t *buf, size_t len, struct snf_msg *m, char *why)
 {
 	size_t used = 0;
 	int ret = snf_decode_frame(buf, len, &used, NULL, m, why, SNF_WHY_LEN);
@@ -87,7 +88,7 @@ static void test_round_trip(void **state)
 	free(f);
 
 	/* no export RD, no imports */
-	v = (struct snf_vrf){ .name = "red" };
+	v = (struct snf_vrf){.name = "red"};
 	assert_int_equal(snf_encode_vrf(&v, &f, &len), 0);
 	assert_int_equal(decode(f, len, &m, why), 1);
 	assert_string_equal(m.vrf.name, "red");
@@ -173,39 +174,39 @@ static void test_truncated(void **state)
 
 static void test_oversize(void **state)
 {
-	uint8_t hdr[8] = { 0x00, 0x10, 0x00, 0x01 }; /* 1 MiB + 1 */
+	uint8_t hdr[8] = {0x00, 0x10, 0x00, 0x01}; /* 1 MiB + 1 */
 	struct snf_msg m;
 	char why[SNF_WHY_LEN] = "";
 	size_t used, need = 0;
 
 	/* refused from the header alone: nothing waits for a MiB */
-	assert_int_equal(snf_decode_frame(hdr, 4, &used, &need, &m, why,
-					  sizeof(why)),
-			 -1);
+	assert_int_equal(
+		snf_decode_frame(hdr, 4, &used, &need, &m, why, sizeof(why)),
+		-1);
 	assert_non_null(strstr(why, "1048577 bytes"));
 	assert_int_equal(need, 0);
 	hdr[0] = 0xff;
-	assert_int_equal(snf_decode_frame(hdr, 8, &used, &need, &m, why,
-					  sizeof(why)),
-			 -1);
+	assert_int_equal(
+		snf_decode_frame(hdr, 8, &used, &need, &m, why, sizeof(why)),
+		-1);
 
 	/* exactly the limit waits for the payload */
 	hdr[0] = 0;
 	hdr[1] = 0x10;
 	hdr[3] = 0;
-	assert_int_equal(snf_decode_frame(hdr, 8, &used, &need, &m, why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		snf_decode_frame(hdr, 8, &used, &need, &m, why, sizeof(why)),
+		0);
 	assert_int_equal(need, 4 + SNF_FRAME_MAX);
 }
 
 static void test_garbage(void **state)
 {
 	/* a length, then bytes that are no protobuf message */
-	uint8_t junk[] = { 0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t junk[] = {0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	/* valid protobuf (field 15, varint), but no known body */
-	uint8_t nobody[] = { 0, 0, 0, 2, 0x78, 0x01 };
-	uint8_t empty[] = { 0, 0, 0, 0 };
+	uint8_t nobody[] = {0, 0, 0, 2, 0x78, 0x01};
+	uint8_t empty[] = {0, 0, 0, 0};
 	struct snf_msg m;
 	char why[SNF_WHY_LEN];
 
@@ -274,27 +275,28 @@ static void test_bad_fields(void **state)
 		uint32_t label;
 		const char *reason;
 	} bad[] = {
-		{ "", "65000:1", "10.0.0.0/8", "65000:3", 16, "VRF name" },
-		{ "abcdefghijklmnop", NULL, "10.0.0.0/8", "1:1", 16, "VRF name" },
-		{ "cu st", NULL, "10.0.0.0/8", "1:1", 16, "VRF name" },
-		{ "cu\x01st", NULL, "10.0.0.0/8", "1:1", 16, "VRF name" },
-		{ "a/b", NULL, "10.0.0.0/8", "1:1", 16, "VRF name" },
-		{ "cust", "65000", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", "65000:x", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", "4294967296:1", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", "4200000000:65536", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", "1.2.3:4", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", "1.2.3.4:65536", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", "-1:5", "10.0.0.0/8", "1:1", 16, "export RD" },
-		{ "cust", NULL, "10.0.0.0", "1:1", 16, "prefix" },
-		{ "cust", NULL, "10.0.0.0/33", "1:1", 16, "prefix" },
-		{ "cust", NULL, "10.0.0.1/8", "1:1", 16, "prefix" },
-		{ "cust", NULL, "2001:db8::/129", "1:1", 16, "prefix" },
-		{ "cust", NULL, "host/24", "1:1", 16, "prefix" },
-		{ "cust", NULL, "10.0.0.0/-8", "1:1", 16, "prefix" },
-		{ "cust", NULL, "10.0.0.0/8", ":1", 16, "RD" },
-		{ "cust", NULL, "10.0.0.0/8", "1:", 16, "RD" },
-		{ "cust", NULL, "10.0.0.0/8", "1:1", 0x100000, "label" },
+		{"", "65000:1", "10.0.0.0/8", "65000:3", 16, "VRF name"},
+		{"abcdefghijklmnop", NULL, "10.0.0.0/8", "1:1", 16, "VRF name"},
+		{"cu st", NULL, "10.0.0.0/8", "1:1", 16, "VRF name"},
+		{"cu\x01st", NULL, "10.0.0.0/8", "1:1", 16, "VRF name"},
+		{"a/b", NULL, "10.0.0.0/8", "1:1", 16, "VRF name"},
+		{"cust", "65000", "10.0.0.0/8", "1:1", 16, "export RD"},
+		{"cust", "65000:x", "10.0.0.0/8", "1:1", 16, "export RD"},
+		{"cust", "4294967296:1", "10.0.0.0/8", "1:1", 16, "export RD"},
+		{"cust", "4200000000:65536", "10.0.0.0/8", "1:1", 16,
+		 "export RD"},
+		{"cust", "1.2.3:4", "10.0.0.0/8", "1:1", 16, "export RD"},
+		{"cust", "1.2.3.4:65536", "10.0.0.0/8", "1:1", 16, "export RD"},
+		{"cust", "-1:5", "10.0.0.0/8", "1:1", 16, "export RD"},
+		{"cust", NULL, "10.0.0.0", "1:1", 16, "prefix"},
+		{"cust", NULL, "10.0.0.0/33", "1:1", 16, "prefix"},
+		{"cust", NULL, "10.0.0.1/8", "1:1", 16, "prefix"},
+		{"cust", NULL, "2001:db8::/129", "1:1", 16, "prefix"},
+		{"cust", NULL, "host/24", "1:1", 16, "prefix"},
+		{"cust", NULL, "10.0.0.0/-8", "1:1", 16, "prefix"},
+		{"cust", NULL, "10.0.0.0/8", ":1", 16, "RD"},
+		{"cust", NULL, "10.0.0.0/8", "1:", 16, "RD"},
+		{"cust", NULL, "10.0.0.0/8", "1:1", 0x100000, "label"},
 	};
 	char why[SNF_WHY_LEN];
 
@@ -317,8 +319,8 @@ static void test_bad_fields(void **state)
 /* The encoder refuses what the decoder would; the checks themselves. */
 static void test_encoder_and_checks(void **state)
 {
-	struct snf_import imp = { "10.0.0.1/8", "1:1", 16 };
-	struct snf_vrf v = { .name = "cust", .imports = &imp, .n_imports = 1 };
+	struct snf_import imp = {"10.0.0.1/8", "1:1", 16};
+	struct snf_vrf v = {.name = "cust", .imports = &imp, .n_imports = 1};
 	char out[SNF_PREFIX_LEN];
 	uint8_t *f;
 	size_t len;
@@ -340,15 +342,13 @@ static void test_encoder_and_checks(void **state)
 	assert_false(snf_rd_valid("0x10:1"));
 	assert_false(snf_rd_valid(""));
 
-	assert_int_equal(snf_prefix_canon("2001:0db8:0000::/32", out,
-					  sizeof(out)),
-			 0);
+	assert_int_equal(
+		snf_prefix_canon("2001:0db8:0000::/32", out, sizeof(out)), 0);
 	assert_string_equal(out, "2001:db8::/32");
 	assert_int_equal(snf_prefix_canon("0.0.0.0/0", out, sizeof(out)), 0);
 	assert_string_equal(out, "0.0.0.0/0");
 	assert_int_equal(snf_prefix_canon("10.1.2.3/32", out, sizeof(out)), 0);
-	assert_int_equal(snf_prefix_canon("10.128.0.0/9", out, sizeof(out)),
-			 0);
+	assert_int_equal(snf_prefix_canon("10.128.0.0/9", out, sizeof(out)), 0);
 	assert_int_equal(snf_prefix_canon("10.192.0.0/9", out, sizeof(out)),
 			 -1);
 }
@@ -357,13 +357,179 @@ static void test_encoder_and_checks(void **state)
 static void test_unknown_body(void **state)
 {
 	/* field 9, length-delimited, empty: a future body */
-	uint8_t f[] = { 0, 0, 0, 2, 0x4a, 0x00 };
+	uint8_t f[] = {0, 0, 0, 2, 0x4a, 0x00};
 	struct snf_msg m;
 	char why[SNF_WHY_LEN];
 
 	/* protobuf-c keeps unknown fields aside: the body stays unset */
 	assert_int_equal(decode(f, sizeof(f), &m, why), -1);
 	assert_non_null(strstr(why, "without a body"));
+}
+
+/* N imports like a big VRF's: 10.a.b.0/24 over 10 RDs, malloc()ed */
+static struct snf_vrf big_vrf(size_t n)
+{
+	struct snf_vrf v = {.name = "video", .export_rd = "65001:100"};
+
+	v.imports = calloc(n, sizeof(*v.imports));
+	assert_non_null(v.imports);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(v.imports[i].prefix, sizeof(v.imports[i].prefix),
+			 "10.%zu.%zu.0/24", (i / 256) % 256, i % 256);
+		snprintf(v.imports[i].rd, sizeof(v.imports[i].rd), "65002:%zu",
+			 1 + i % 10);
+		v.imports[i].label = 16 + i % 1000;
+	}
+	v.n_imports = n;
+	return v;
+}
+
+/*
+ * 100k imports do not fit one frame: the single-frame encoder, which the
+ * bgpd module used for every VRF, refuses them (the feed then sent
+ * nothing for such a VRF, above about 37k routes). In parts they go:
+ * each frame within SNF_FRAME_MAX, `more` on all but the last, and the
+ * assembler gives back exactly the 100k routes in order.
+ */
+static void test_big_vrf_in_parts(void **state)
+{
+	struct snf_vrf v = big_vrf(100000), whole = {};
+	struct snf_asm a = {};
+	char why[SNF_WHY_LEN];
+	uint8_t *buf;
+	size_t len, off = 0, frames = 0, expect;
+	int ret = 0;
+
+	(void)state;
+	assert_int_equal(snf_encode_vrf(&v, &buf, &len), -EMSGSIZE);
+
+	assert_int_equal(snf_encode_vrf_parts(&v, 0, &buf, &len), 0);
+	expect = (100000 + SNF_PART_IMPORTS - 1) / SNF_PART_IMPORTS;
+	while (off < len) {
+		struct snf_msg m;
+		size_t used = 0;
+
+		assert_int_equal(snf_decode_frame(buf + off, len - off, &used,
+						  NULL, &m, why, sizeof(why)),
+				 1);
+		assert_true(used - SNF_HDR_LEN <= SNF_FRAME_MAX);
+		assert_int_equal(m.type, SNF_VRF_SNAPSHOT);
+		assert_string_equal(m.vrf.name, "video");
+		assert_string_equal(m.vrf.export_rd, "65001:100");
+		frames++;
+		off += used;
+		assert_int_equal(m.vrf.more, off < len);
+		assert_int_equal(ret, 0); /* nothing whole before the last */
+		ret = snf_asm_add(&a, &m.vrf, &whole, why, sizeof(why));
+		assert_int_equal(m.vrf.n_imports, 0); /* moved */
+		snf_msg_free(&m);
+	}
+	assert_int_equal(frames, expect);
+	assert_int_equal(ret, 1);
+	assert_string_equal(whole.name, "video");
+	assert_string_equal(whole.export_rd, "65001:100");
+	assert_false(whole.more);
+	assert_int_equal(whole.n_imports, 100000);
+	for (size_t i = 0; i < 100000; i++) {
+		assert_string_equal(whole.imports[i].prefix,
+				    v.imports[i].prefix);
+		assert_string_equal(whole.imports[i].rd, v.imports[i].rd);
+		assert_int_equal(whole.imports[i].label, v.imports[i].label);
+	}
+	assert_string_equal(a.cur.name, ""); /* ready for the next */
+	free(whole.imports);
+	free(buf);
+	free(v.imports);
+}
+
+/* A small VRF is one frame, without `more`, and passes straight through;
+ * so does an empty one. A bad field anywhere encodes nothing. */
+static void test_parts_small_and_bad(void **state)
+{
+	struct snf_vrf v = sample_vrf(), whole = {}, empty = {.name = "e"};
+	struct snf_import bad[2];
+	struct snf_asm a = {};
+	struct snf_msg m;
+	char why[SNF_WHY_LEN];
+	uint8_t *buf = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(snf_encode_vrf_parts(&v, 0, &buf, &len), 0);
+	assert_int_equal(decode(buf, len, &m, why), 1);
+	assert_false(m.vrf.more);
+	assert_int_equal(snf_asm_add(&a, &m.vrf, &whole, why, sizeof(why)), 1);
+	assert_int_equal(whole.n_imports, 3);
+	assert_string_equal(whole.imports[1].prefix, "2001:db8:0:1::/64");
+	free(whole.imports);
+	snf_msg_free(&m);
+	free(buf);
+
+	assert_int_equal(snf_encode_vrf_parts(&empty, 0, &buf, &len), 0);
+	assert_int_equal(decode(buf, len, &m, why), 1);
+	assert_int_equal(m.vrf.n_imports, 0);
+	assert_false(m.vrf.more);
+	snf_msg_free(&m);
+	free(buf);
+
+	memcpy(&bad[0], &imports[0], sizeof(bad[0]));
+	memcpy(&bad[1], &imports[1], sizeof(bad[1]));
+	strcpy(bad[1].rd, "65000");
+	v.imports = bad;
+	v.n_imports = 2;
+	buf = NULL;
+	assert_int_equal(snf_encode_vrf_parts(&v, 1, &buf, &len), -EINVAL);
+	assert_null(buf);
+	assert_int_equal(
+		snf_encode_vrf_parts(&v, SNF_MAX_IMPORTS + 1, &buf, &len),
+		-EINVAL);
+}
+
+/* Parts of an other VRF before the last part: refused with both names,
+ * and what was collected is dropped; a VRF that goes away drops its
+ * incomplete snapshot. */
+static void test_parts_out_of_order(void **state)
+{
+	struct snf_vrf v = big_vrf(20), whole = {};
+	struct snf_asm a = {};
+	struct snf_msg m;
+	char why[SNF_WHY_LEN];
+	uint8_t *buf;
+	size_t len, used;
+
+	(void)state;
+	assert_int_equal(snf_encode_vrf_parts(&v, 8, &buf, &len), 0);
+	/* the first part of "video" (8 routes, more) */
+	assert_int_equal(
+		snf_decode_frame(buf, len, &used, NULL, &m, why, sizeof(why)),
+		1);
+	assert_true(m.vrf.more);
+	assert_int_equal(snf_asm_add(&a, &m.vrf, &whole, why, sizeof(why)), 0);
+	snf_msg_free(&m);
+	assert_int_equal(a.cur.n_imports, 8);
+
+	/* then a whole snapshot of "cust" */
+	struct snf_vrf other = sample_vrf();
+
+	assert_int_equal(snf_asm_add(&a, &other, &whole, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "VRF cust"));
+	assert_non_null(strstr(why, "VRF video's"));
+	assert_string_equal(a.cur.name, "");
+	assert_null(a.cur.imports);
+
+	/* collected again, then the VRF goes away */
+	assert_int_equal(
+		snf_decode_frame(buf, len, &used, NULL, &m, why, sizeof(why)),
+		1);
+	assert_int_equal(snf_asm_add(&a, &m.vrf, &whole, why, sizeof(why)), 0);
+	snf_msg_free(&m);
+	snf_asm_drop(&a, "cust"); /* not the one collected */
+	assert_int_equal(a.cur.n_imports, 8);
+	snf_asm_drop(&a, "video");
+	assert_string_equal(a.cur.name, "");
+	assert_null(a.cur.imports);
+	free(buf);
+	free(v.imports);
 }
 
 int main(void)
@@ -377,6 +543,9 @@ int main(void)
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_encoder_and_checks),
 		cmocka_unit_test(test_unknown_body),
+		cmocka_unit_test(test_big_vrf_in_parts),
+		cmocka_unit_test(test_parts_small_and_bad),
+		cmocka_unit_test(test_parts_out_of_order),
 	};
 
 	return cmocka_run_group_tests_name("satnet feed frames", tests, NULL,
