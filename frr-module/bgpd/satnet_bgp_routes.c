@@ -83,6 +83,23 @@ static void st_str(struct rows_out *st, const char *s)
 	st_put(st, s, strlen(s));
 }
 
+/* The totals that end the output: JSON closing @close (the routes' '}' or
+ * ']') and the object, or the text summary when @close is 0. */
+static void st_totals(struct rows_out *st, char close)
+{
+	char tail[128];
+
+	if (close)
+		snprintf(tail, sizeof(tail),
+			 "%c,\"totalPrefixes\":%lu,\"totalPaths\":%lu}\n",
+			 close, st->prefixes, st->paths);
+	else
+		snprintf(tail, sizeof(tail),
+			 "Displayed %lu prefixes (%lu paths)\n", st->prefixes,
+			 st->paths);
+	st_str(st, tail);
+}
+
 static void st_jstr(struct rows_out *st, const char *s)
 {
 	char buf[ROW_MAX];
@@ -301,28 +318,17 @@ static int show_rd_view(struct vty *vty, struct rows_out *st,
 		}
 	}
 
-	if (st->json) {
-		char tail[128];
-
-		snprintf(tail, sizeof(tail),
-			 "},\"totalPrefixes\":%lu,\"totalPaths\":%lu}\n",
-			 st->prefixes, st->paths);
-		st_str(st, tail);
-	} else if (!bgp)
+	if (st->json)
+		st_totals(st, '}');
+	else if (!bgp)
 		st_str(st,
 		       "% BGP default instance not found: it holds the VPN RIB\n");
 	else if (!st->paths)
 		st_str(st,
 		       only ? "No VPN routes with this route distinguisher\n"
 			    : "No VPN routes\n");
-	else {
-		char tail[128];
-
-		snprintf(tail, sizeof(tail),
-			 "Displayed %lu prefixes (%lu paths)\n", st->prefixes,
-			 st->paths);
-		st_str(st, tail);
-	}
+	else
+		st_totals(st, 0);
 	st_flush(st);
 	return CMD_SUCCESS;
 }
@@ -465,21 +471,7 @@ static int show_vrf_view(struct vty *vty, struct rows_out *st,
 	}
 	snk_free(kt);
 
-	if (st->json) {
-		char tail[128];
-
-		snprintf(tail, sizeof(tail),
-			 "],\"totalPrefixes\":%lu,\"totalPaths\":%lu}\n",
-			 st->prefixes, st->paths);
-		st_str(st, tail);
-	} else {
-		char tail[128];
-
-		snprintf(tail, sizeof(tail),
-			 "Displayed %lu prefixes (%lu paths)\n", st->prefixes,
-			 st->paths);
-		st_str(st, tail);
-	}
+	st_totals(st, st->json ? ']' : 0);
 	st_flush(st);
 	return CMD_SUCCESS;
 }
