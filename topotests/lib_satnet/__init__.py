@@ -23,6 +23,8 @@ A scenario imports it after FRR's lib (sys.path holds the run directory):
     # per-router daemon lists; `ip -j` routes with their MPLS label stacks
     satnet.start_routers_each(tgen, CWD, {"pe1": ("zebra", "bgpd"), "p": ("zebra",)})
     satnet.ip_json_routes(r1, "route show table 10")  # [{"encapLabels": [...]}]
+    # a foreign BGP speaker (Debian's ExaBGP) in a host: see ExaBGP below
+    from lib_satnet import ExaBGP
 
 Rules for scenarios: never sleep-and-hope; poll with a deadline
 (wait_json / wait_ip_json / wait_until, built on topotest.run_and_expect);
@@ -220,6 +222,28 @@ class _Satnet:
         out = router.cmd_raises("ip -j " + args)
         return json.loads(out, object_pairs_hook=_encap_pairs) if out.strip() else []
 
+    # ------------------------------------------------------------ faults
+    def kill9(self, router, daemons):
+        """SIGKILL ROUTER's DAEMONS in this order (with ldpd's children), as
+        a crash would, and wait until they are gone. Not the framework's
+        killRouterDaemons: it checks for core files after each one (~20 s a
+        daemon under TCG), and it matches pid files by their position in
+        `ls` output: asked for zebra after bgpd it removed zebra's pid file
+        while killing bgpd, then killed bgpd again, and a second zebra was
+        started beside the first."""
+        out = router.cmd_raises(
+            "for d in {}; do p=$(cat /var/run/frr/$d.pid); k=$(ps -o pid= --ppid $p); "
+            "kill -9 $p $k; echo $p $k; done".format(" ".join(daemons)))
+        pids = ",".join(out.split())
+
+        def gone():
+            # a killed daemon may stay a zombie until its namespace's init reaps it
+            left = router.cmd("ps -o pid=,stat= -p {}".format(pids)).split("\n")
+            alive = [l for l in left if l.strip() and not l.split()[1].startswith("Z")]
+            return "still running: {}".format(alive) if alive else None
+
+        self.wait_until(gone, timeout=30, what="{}: {} killed".format(router.name, daemons))
+
     # ------------------------------------------------------------ polling
     def wait_until(self, func, timeout=60, what="condition"):
         """Poll FUNC (returns None when satisfied, else a description of what
@@ -370,6 +394,85 @@ class _SysctlBatch:
         rc, _, err = self.commander.cmd_status(cmd, warn=False)
         if rc:
             logger.warning("%s: %s: %s", self.commander, cmd, err.strip())
+
+
+# ---------------------------------------------------------------- ExaBGP
+EXABGP_FILES = os.path.join(os.path.dirname(os.path.realpath(__file__)), "exabgp")
+
+
+class ExaBGP:
+    """Debian's ExaBGP as the opposite router (AS 65002, 10.0.0.2) of a
+    satnet PE at 10.0.0.1 (AS 65001), one eBGP VPNv4 session, run in a
+    topotest host.  The test hands it API commands (announce / withdraw)
+    through a file its "feed" process forwards; everything it receives is
+    logged as JSON lines ("log" process).  Files: lib_satnet/exabgp/.
+
+        exa = ExaBGP(tgen.gears["exa"], os.path.join(tgen.logdir, "exa"))
+        exa.start(["announce route 172.16.101.0/24 rd 65002:101 label [2001] ..."])
+        exa.command("withdraw route ...")
+        exa.received()   # the JSON messages, in order
+        exa.stop()
+    """
+
+    def __init__(self, host, workdir):
+        self.host = host
+        self.dir = workdir
+
+    @staticmethod
+    def build_topo(tgen):
+        """The topology of a PE facing ExaBGP: pe1, the host "exa" on the
+        WAN link (pe1-eth0 10.0.0.1/30 -- exa-eth0 10.0.0.2/30), and one
+        CE host per VRF (ce101 192.168.101.1/24 on pe1-eth1, ce102
+        192.168.102.1/24 on pe1-eth2)"""
+        tgen.add_router("pe1")
+        tgen.add_host("exa", "10.0.0.2/30", "via 10.0.0.1")
+        tgen.add_link(tgen.gears["pe1"], tgen.gears["exa"], "pe1-eth0", "exa-eth0")
+        for vrf, ifname in (("101", "pe1-eth1"), ("102", "pe1-eth2")):
+            tgen.add_host("ce" + vrf, "192.168.{}.1/24".format(vrf),
+                          "via 192.168.{}.2".format(vrf))
+            tgen.add_link(tgen.gears["pe1"], tgen.gears["ce" + vrf], ifname, "ce-eth0")
+
+    def start(self, commands=()):
+        "Write its files (COMMANDS queued first) and start it in the background"
+        os.makedirs(self.dir, exist_ok=True)
+        for f in ("exa_send.py", "exa_recv.py"):
+            shutil.copy(os.path.join(EXABGP_FILES, f), os.path.join(self.dir, f))
+        with open(os.path.join(EXABGP_FILES, "exabgp.conf.in")) as src:
+            conf = src.read().replace("@DIR@", self.dir)
+        with open(os.path.join(self.dir, "exabgp.conf"), "w") as dst:
+            dst.write(conf)
+        with open(os.path.join(self.dir, "commands"), "w") as f:
+            f.writelines(c + "\n" for c in commands)
+        open(os.path.join(self.dir, "received.jsonl"), "w").close()
+        # root, in the foreground of a background shell, no CLI pipes, a
+        # log (the redirections on the subshell: nothing may keep the pipe
+        # of cmd_raises open, or it waits for ExaBGP to exit)
+        self.host.cmd_raises(
+            "(cd {d} && exec env exabgp_daemon_user=root exabgp_daemon_daemonize=false "
+            "exabgp_api_cli=false exabgp_log_destination={d}/exabgp.log "
+            "exabgp {d}/exabgp.conf) > {d}/exabgp.out 2>&1 < /dev/null & "
+            "echo $! > {d}/exabgp.pid".format(d=self.dir)
+        )
+
+    def stop(self):
+        self.host.cmd("kill $(cat {}/exabgp.pid) 2>/dev/null".format(self.dir))
+
+    def command(self, line):
+        "Hand one API command to ExaBGP (its feed process forwards it)"
+        logger.info("exabgp <- %s", line)
+        with open(os.path.join(self.dir, "commands"), "a") as f:
+            f.write(line + "\n")
+
+    def received(self):
+        "Every JSON message ExaBGP logged so far (updates, state changes)"
+        out = []
+        with open(os.path.join(self.dir, "received.jsonl")) as f:
+            for line in f:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue
+        return out
 
 
 def _batched_fix_netns_limits(ns, _orig=topotest.fix_netns_limits):

@@ -555,25 +555,6 @@ def zebra_kernel_path_skipped(node):
     return None
 
 
-def kill9(router, daemons):
-    """SIGKILL ROUTER's DAEMONS in this order (with ldpd's children), as a
-    crash would, and wait until they are gone (the framework's own
-    killRouterDaemons checks for core files after each one: ~20 s a daemon
-    under TCG)"""
-    out = router.cmd_raises(
-        "for d in {}; do p=$(cat /var/run/frr/$d.pid); k=$(ps -o pid= --ppid $p); "
-        "kill -9 $p $k; echo $p $k; done".format(" ".join(daemons)))
-    pids = ",".join(out.split())
-
-    def gone():
-        # a killed daemon may stay a zombie until its namespace's init reaps it
-        left = router.cmd("ps -o pid=,stat= -p {}".format(pids)).split("\n")
-        alive = [l for l in left if l.strip() and not l.split()[1].startswith("Z")]
-        return "still running: {}".format(alive) if alive else None
-
-    satnet.wait_until(gone, timeout=30, what="{}: {} killed".format(router.name, daemons))
-
-
 def ping(src, dst):
     "None when SRC (a CE host) gets an answer from DST"
     out = _gear(src).cmd("ping -c1 -W1 {}".format(dst))
@@ -817,7 +798,7 @@ def test_stale_swept_after_killed_zebra():
     # FRR 8.4 cannot resynchronise ldpd's and bgpd's labels with a new
     # zebra (ldpd never reconnects its label-manager session), so the node's
     # other daemons go down with it, as after a crash of the whole node.
-    kill9(pe2, ["zebra", "bgpd", "ldpd", "ospfd"])
+    satnet.kill9(pe2, ["zebra", "bgpd", "ldpd", "ospfd"])
     assert kernel_lsps(pe2) == before, "the kernel lost LSPs when zebra died"
     # what a previous run could have left: an in-range label of satnet's
     pe2.cmd_raises("ip -f mpls route add {} proto {} via inet 198.51.100.5 dev pe2-eth1".format(
@@ -904,7 +885,7 @@ def test_rds_dropped_with_bgpd():
     pe1 = _gear("pe1")
     before = feed_state("pe1")
     assert before.get("clients") == 1 and before.get("vrfs"), before
-    kill9(pe1, ["bgpd"])
+    satnet.kill9(pe1, ["bgpd"])
     satnet.wait_until(functools.partial(rds_gone, "pe1"), timeout=30,
                       what="pe1: RDs dropped with bgpd's connection")
     pe1.net.startRouterDaemons(["bgpd"])

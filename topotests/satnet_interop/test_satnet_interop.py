@@ -13,7 +13,8 @@ tables 101/102, members, MPLS input on the WAN link, the label range); its
 VRFs export RDs 65001:101 / 65001:102 with RTs 65001:101 / 65001:102.
 ExaBGP (Debian's exabgp 4) is the opposite router over one directly
 connected eBGP VPNv4 session; the test announces and withdraws its routes
-through an API process and reads what it received from a JSON log.
+through an API process and reads what it received from a JSON log
+(lib_satnet.ExaBGP).
 
 Asserted, in order:
  1. the session comes up; `show satnet peers json` shows ExaBGP (AS 65002);
@@ -33,11 +34,9 @@ Asserted, in order:
     the routes come back.
 """
 
-import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -46,8 +45,7 @@ sys.path.append(os.path.join(CWD, "../"))
 
 # pylint: disable=C0413
 from lib.topogen import Topogen, get_topogen
-from lib.topolog import logger
-from lib_satnet import satnet
+from lib_satnet import ExaBGP, satnet
 
 pytestmark = [pytest.mark.bgpd]
 
@@ -64,16 +62,12 @@ SESSION_TIMEOUT = 120
 
 def build_topo(tgen):
     "pe1, the ExaBGP host on the WAN link, one CE per VRF"
-    tgen.add_router("pe1")
-    tgen.add_host("exa", "10.0.0.2/30", "via 10.0.0.1")
-    tgen.add_link(tgen.gears["pe1"], tgen.gears["exa"], "pe1-eth0", "exa-eth0")
-    for vrf, ifname in (("101", "pe1-eth1"), ("102", "pe1-eth2")):
-        tgen.add_host("ce" + vrf, "192.168.{}.1/24".format(vrf), "via 192.168.{}.2".format(vrf))
-        tgen.add_link(tgen.gears["pe1"], tgen.gears["ce" + vrf], ifname, "ce-eth0")
+    ExaBGP.build_topo(tgen)
 
 
-def _exa_dir():
-    return os.path.join(get_topogen().logdir, "exa")
+def _exa():
+    tgen = get_topogen()
+    return ExaBGP(tgen.gears["exa"], os.path.join(tgen.logdir, "exa"))
 
 
 def setup_module(mod):
@@ -82,34 +76,12 @@ def setup_module(mod):
     tgen = Topogen(build_topo, mod.__name__)
     tgen.start_topology()
     satnet.start_configured_routers(tgen, CWD)
-
-    d = _exa_dir()
-    os.makedirs(d, exist_ok=True)
-    for f in ("exa_send.py", "exa_recv.py"):
-        with open(os.path.join(CWD, "exa", f)) as src, open(os.path.join(d, f), "w") as dst:
-            dst.write(src.read())
-    with open(os.path.join(CWD, "exa", "exabgp.conf.in")) as src:
-        conf = src.read().replace("@DIR@", d)
-    with open(os.path.join(d, "exabgp.conf"), "w") as dst:
-        dst.write(conf)
-    open(os.path.join(d, "commands"), "w").close()
-    open(os.path.join(d, "received.jsonl"), "w").close()
-    # root, in the foreground of a background shell, no CLI pipes, a log
-    # (the redirections on the subshell: nothing may keep the pipe of
-    # cmd_raises open, or it waits for ExaBGP to exit)
-    tgen.gears["exa"].cmd_raises(
-        "(cd {d} && exec env exabgp_daemon_user=root exabgp_daemon_daemonize=false "
-        "exabgp_api_cli=false exabgp_log_destination={d}/exabgp.log "
-        "exabgp {d}/exabgp.conf) > {d}/exabgp.out 2>&1 < /dev/null & "
-        "echo $! > {d}/exabgp.pid".format(d=d)
-    )
+    _exa().start()
 
 
 def teardown_module(_mod):
-    tgen = get_topogen()
-    d = _exa_dir()
-    tgen.gears["exa"].cmd("kill $(cat {}/exabgp.pid) 2>/dev/null".format(d))
-    tgen.stop_topology()
+    _exa().stop()
+    get_topogen().stop_topology()
 
 
 def _tgen():
@@ -119,16 +91,9 @@ def _tgen():
     return tgen
 
 
-def _exa_command(line):
-    "Hand one API command to ExaBGP (its feed process forwards it)"
-    logger.info("exabgp <- %s", line)
-    with open(os.path.join(_exa_dir(), "commands"), "a") as f:
-        f.write(line + "\n")
-
-
 def _announce(prefix):
     rd, label, rt, _, _ = EXA_ROUTES[prefix]
-    _exa_command(
+    _exa().command(
         "announce route {} rd {} label [{}] next-hop 10.0.0.2 "
         "extended-community [target:{}]".format(prefix, rd, label, rt)
     )
@@ -136,38 +101,33 @@ def _announce(prefix):
 
 def _withdraw(prefix):
     rd, label, _, _, _ = EXA_ROUTES[prefix]
-    _exa_command("withdraw route {} rd {} label [{}] next-hop 10.0.0.2".format(prefix, rd, label))
+    _exa().command("withdraw route {} rd {} label [{}] next-hop 10.0.0.2".format(prefix, rd, label))
 
 
 def _exa_received():
     """What ExaBGP holds from pe1 now, from its JSON log replayed in order:
     {(rd, prefix): (labels, RTs)}; a session going down clears it."""
     rib = {}
-    with open(os.path.join(_exa_dir(), "received.jsonl")) as f:
-        for line in f:
-            try:
-                msg = json.loads(line)
-            except ValueError:
+    for msg in _exa().received():
+        if msg.get("type") == "state" and msg["neighbor"].get("state") == "down":
+            rib.clear()
+        if msg.get("type") != "update":
+            continue
+        upd = msg["neighbor"]["message"]["update"]
+        rts = sorted(
+            e.get("string", "") for e in upd.get("attribute", {}).get("extended-community", [])
+        )
+        for fam, by_nh in upd.get("announce", {}).items():
+            if "mpls-vpn" not in fam:
                 continue
-            if msg.get("type") == "state" and msg["neighbor"].get("state") == "down":
-                rib.clear()
-            if msg.get("type") != "update":
-                continue
-            upd = msg["neighbor"]["message"]["update"]
-            rts = sorted(
-                e.get("string", "") for e in upd.get("attribute", {}).get("extended-community", [])
-            )
-            for fam, by_nh in upd.get("announce", {}).items():
-                if "mpls-vpn" not in fam:
-                    continue
-                for nlris in by_nh.values():
-                    for n in nlris:
-                        labels = [l for stack in n.get("label", []) for l in stack]
-                        rib[(n["rd"], n["nlri"])] = (labels, rts)
-            for fam, nlris in upd.get("withdraw", {}).items():
-                if "mpls-vpn" in fam:
-                    for n in nlris:
-                        rib.pop((n["rd"], n["nlri"]), None)
+            for nlris in by_nh.values():
+                for n in nlris:
+                    labels = [l for stack in n.get("label", []) for l in stack]
+                    rib[(n["rd"], n["nlri"])] = (labels, rts)
+        for fam, nlris in upd.get("withdraw", {}).items():
+            if "mpls-vpn" in fam:
+                for n in nlris:
+                    rib.pop((n["rd"], n["nlri"]), None)
     return rib
 
 
