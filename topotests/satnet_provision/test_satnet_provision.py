@@ -212,14 +212,17 @@ def test_invalid_config_refused():
         ("vrf other table 10", "already belongs to vrf cust"),
         ("vrf r1-eth0 table 30", "not a VRF"),
         ("vrf cust member lo", "loopback"),
+        ("vrf cust member cust", "a VRF device cannot be a member of a VRF"),
         ("vrf a/b table 40", "a/b"),
         # a bridge port would be pulled out of its bridge without a word
         ("vrf cust member bp0", "bp0 is a port of bridge br9"),
+        # zebra exits when two VRF devices share a table (#12 item 1)
+        ("vrf b table 60", "table 60 is already used by VRF device ext9 (not satnet's)"),
     ]
     satnet.run(
         r1,
         ["ip link add br9 type bridge", "ip link add bp0 type veth peer name bp0p",
-         "ip link set bp0 master br9"],
+         "ip link set bp0 master br9", "ip link add ext9 type vrf table 60"],
     )
     for cmd, reason in cases:
         out = r1.vtysh_multicmd(["configure terminal", "satnet", cmd], pretty_output=True)
@@ -228,6 +231,8 @@ def test_invalid_config_refused():
     assert not _r1().check_router_running()
     assert _vrf_ok(r1) is None
     assert satnet.ip_json(r1, "link show dev bp0")[0].get("master") == "br9"
+    assert not [l for l in satnet.ip_json(r1, "-d link show type vrf") if l["ifname"] == "b"]
+    r1.cmd_raises("ip link del ext9")
 
 
 def _sysctl(router, key):
@@ -427,7 +432,7 @@ def test_zebra_restart_no_duplicates():
     tgen = _tgen()
     r1 = tgen.gears["r1"]
     ifindex = satnet.ip_json(r1, "link show dev cust")[0]["ifindex"]
-    r1.net.killRouterDaemons(["zebra"])
+    satnet.kill9(r1, ["zebra"])
     # the kernel keeps forwarding state while zebra is away
     assert _vrf_ok(r1) is None
     r1.net.startRouterDaemons(["zebra"])
