@@ -314,6 +314,7 @@ static void vrf_send(struct bgp *bgp)
 	char rd[RD_ADDRSTRLEN];
 	uint8_t *frame;
 	size_t len;
+	unsigned int nframes;
 	afi_t afi;
 	int ret;
 
@@ -331,7 +332,8 @@ static void vrf_send(struct bgp *bgp)
 	v.imports = sf.imp;
 
 	/* in parts when it does not fit one frame (zebra assembles them) */
-	ret = snf_encode_vrf_parts(&v, SNF_PART_IMPORTS, &frame, &len);
+	ret = snf_encode_vrf_parts(&v, SNF_PART_IMPORTS, &frame, &len,
+				   &nframes);
 	if (ret) {
 		/* every second until it changes: say it once a minute */
 		if (monotime(NULL) - sf.last_warn >= 60) {
@@ -355,10 +357,7 @@ static void vrf_send(struct bgp *bgp)
 		memset(s, 0, sizeof(*s));
 		strlcpy(s->name, v.name, sizeof(s->name));
 	}
-	out_append(frame, len,
-		   v.n_imports ? (v.n_imports + SNF_PART_IMPORTS - 1) /
-					 SNF_PART_IMPORTS
-			       : 1);
+	out_append(frame, len, nframes);
 	XFREE(MTYPE_SATNET_FEED, s->frame);
 	s->frame = XMALLOC(MTYPE_SATNET_FEED, len);
 	memcpy(s->frame, frame, len);

@@ -236,8 +236,9 @@ int snf_encode_vrf(const struct snf_vrf *vrf, uint8_t **frame, size_t *len)
 }
 
 int snf_encode_vrf_parts(const struct snf_vrf *vrf, size_t part,
-			 uint8_t **frames, size_t *len)
+			 uint8_t **frames, size_t *len, unsigned int *nframes)
 {
+	unsigned int count_frames = 0;
 	uint8_t *all = NULL, *f, *grown;
 	size_t used = 0, flen, first = 0;
 	int ret;
@@ -268,9 +269,11 @@ int snf_encode_vrf_parts(const struct snf_vrf *vrf, size_t part,
 		used += flen;
 		free(f);
 		first += count;
+		count_frames++;
 	} while (first < vrf->n_imports);
 	*frames = all;
 	*len = used;
+	*nframes = count_frames;
 	return 0;
 }
 

@@ -89,12 +89,13 @@ extern int snf_encode_vrf_gone(const char *vrf, uint8_t **frame, size_t *len);
  * A whole VRF snapshot of any size up to SNF_VRF_MAX_IMPORTS as frames of
  * at most @part imports each (0: SNF_PART_IMPORTS), all but the last with
  * `more` set, concatenated in one buffer *frames of *len bytes (one frame
- * when it fits, also for no imports). Every field is checked before the
- * first frame is built: nothing is encoded when one is bad. Errors as
- * snf_encode_vrf's.
+ * when it fits, also for no imports), their number in *nframes. Every field is
+ * checked before the first frame is built: nothing is encoded when one is bad.
+ * Errors as snf_encode_vrf's.
  */
 extern int snf_encode_vrf_parts(const struct snf_vrf *vrf, size_t part,
-				uint8_t **frames, size_t *len);
+				uint8_t **frames, size_t *len,
+				unsigned int *nframes);
 
 /*
  * Decode the first frame in buf[0..have). Returns 1 with *msg filled and

@@ -393,6 +393,7 @@ static struct snf_vrf big_vrf(size_t n)
  */
 static void test_big_vrf_in_parts(void **state)
 {
+	unsigned int nf = 0;
 	struct snf_vrf v = big_vrf(100000), whole = {};
 	struct snf_asm a = {};
 	char why[SNF_WHY_LEN];
@@ -403,7 +404,7 @@ static void test_big_vrf_in_parts(void **state)
 	(void)state;
 	assert_int_equal(snf_encode_vrf(&v, &buf, &len), -EMSGSIZE);
 
-	assert_int_equal(snf_encode_vrf_parts(&v, 0, &buf, &len), 0);
+	assert_int_equal(snf_encode_vrf_parts(&v, 0, &buf, &len, &nf), 0);
 	expect = (100000 + SNF_PART_IMPORTS - 1) / SNF_PART_IMPORTS;
 	while (off < len) {
 		struct snf_msg m;
@@ -425,6 +426,7 @@ static void test_big_vrf_in_parts(void **state)
 		snf_msg_free(&m);
 	}
 	assert_int_equal(frames, expect);
+	assert_int_equal(nf, expect);
 	assert_int_equal(ret, 1);
 	assert_string_equal(whole.name, "video");
 	assert_string_equal(whole.export_rd, "65001:100");
@@ -446,6 +448,7 @@ static void test_big_vrf_in_parts(void **state)
  * so does an empty one. A bad field anywhere encodes nothing. */
 static void test_parts_small_and_bad(void **state)
 {
+	unsigned int nf = 0;
 	struct snf_vrf v = sample_vrf(), whole = {}, empty = {.name = "e"};
 	struct snf_import bad[2];
 	struct snf_asm a = {};
@@ -455,7 +458,8 @@ static void test_parts_small_and_bad(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(snf_encode_vrf_parts(&v, 0, &buf, &len), 0);
+	assert_int_equal(snf_encode_vrf_parts(&v, 0, &buf, &len, &nf), 0);
+	assert_int_equal(nf, 1);
 	assert_int_equal(decode(buf, len, &m, why), 1);
 	assert_false(m.vrf.more);
 	assert_int_equal(snf_asm_add(&a, &m.vrf, &whole, why, sizeof(why)), 1);
@@ -465,7 +469,8 @@ static void test_parts_small_and_bad(void **state)
 	snf_msg_free(&m);
 	free(buf);
 
-	assert_int_equal(snf_encode_vrf_parts(&empty, 0, &buf, &len), 0);
+	assert_int_equal(snf_encode_vrf_parts(&empty, 0, &buf, &len, &nf), 0);
+	assert_int_equal(nf, 1);
 	assert_int_equal(decode(buf, len, &m, why), 1);
 	assert_int_equal(m.vrf.n_imports, 0);
 	assert_false(m.vrf.more);
@@ -478,10 +483,10 @@ static void test_parts_small_and_bad(void **state)
 	v.imports = bad;
 	v.n_imports = 2;
 	buf = NULL;
-	assert_int_equal(snf_encode_vrf_parts(&v, 1, &buf, &len), -EINVAL);
+	assert_int_equal(snf_encode_vrf_parts(&v, 1, &buf, &len, &nf), -EINVAL);
 	assert_null(buf);
 	assert_int_equal(
-		snf_encode_vrf_parts(&v, SNF_MAX_IMPORTS + 1, &buf, &len),
+		snf_encode_vrf_parts(&v, SNF_MAX_IMPORTS + 1, &buf, &len, &nf),
 		-EINVAL);
 }
 
@@ -490,6 +495,7 @@ static void test_parts_small_and_bad(void **state)
  * incomplete snapshot. */
 static void test_parts_out_of_order(void **state)
 {
+	unsigned int nf = 0;
 	struct snf_vrf v = big_vrf(20), whole = {};
 	struct snf_asm a = {};
 	struct snf_msg m;
@@ -498,7 +504,8 @@ static void test_parts_out_of_order(void **state)
 	size_t len, used;
 
 	(void)state;
-	assert_int_equal(snf_encode_vrf_parts(&v, 8, &buf, &len), 0);
+	assert_int_equal(snf_encode_vrf_parts(&v, 8, &buf, &len, &nf), 0);
+	assert_int_equal(nf, 3); /* 8 + 8 + 4 */
 	/* the first part of "video" (8 routes, more) */
 	assert_int_equal(
 		snf_decode_frame(buf, len, &used, NULL, &m, why, sizeof(why)),
